@@ -155,8 +155,12 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /** Paths the token API serves (API Gateway routes and the sandbox mount alike). */
 export const API_ROUTES = {
+  /** Viewer tokens (and publisher tokens when the request carries JWT claims); authorizer only if viewerAccess=signed-in. */
   createToken: { method: 'POST', path: '/tokens' },
+  /** Same body and handler behind the JWT authorizer: how signed-in broadcasters get publisher tokens. */
+  createTokenAuthenticated: { method: 'POST', path: '/auth/tokens' },
   stage: { method: 'GET', path: '/stage' },
+  /** Behind the JWT authorizer; publishers group only. */
   disconnect: { method: 'DELETE', path: '/participants/{participantId}' },
   time: { method: 'GET', path: '/time' },
 } as const;
