@@ -1,0 +1,6 @@
+/** Every UI string exists in both languages; one catalogue, split into modules by area and merged in i18n/index.ts. */
+export const LANGS = ['zh-TW', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+/** Message id -> text per language. Placeholders are `{name}`. */
+export type Catalogue = Record<string, Readonly<Record<Lang, string>>>;
