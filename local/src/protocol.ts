@@ -41,6 +41,8 @@ export const SANDBOX_ERROR_CODES = [
   'UNSUPPORTED_CODEC',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
+  /** DisconnectParticipant revokes the participant (as IVS does): its token can't rejoin the stage. */
+  'TOKEN_REVOKED',
 ] as const;
 export const SandboxErrorCode = z.enum(SANDBOX_ERROR_CODES);
 export type SandboxErrorCode = z.infer<typeof SandboxErrorCode>;

@@ -1,0 +1,64 @@
+/** Sandbox configuration, validated once at boot (zod); everything else reads the parsed value. */
+import { z } from 'zod';
+import { MintingMode, ViewerAccess } from '../../lambda/token/contract.js';
+
+export const DEFAULT_REGION = 'us-east-1';
+/** A documentation account id: obviously fake, and never a real account. */
+export const DEFAULT_ACCOUNT_ID = '123456789012';
+export const DEFAULT_STAGE_NAME = 'sandbox-stage';
+
+export const SandboxOptions = z.object({
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must look like an AWS region, e.g. us-east-1')
+    .default(DEFAULT_REGION),
+  accountId: z.string().regex(/^\d{12}$/, 'accountId must be 12 digits').default(DEFAULT_ACCOUNT_ID),
+  /** How the mounted token API mints tokens: through CreateParticipantToken, or signed with an imported key pair. */
+  minting: MintingMode.default('api'),
+  /** PKCS#8 PEM of the P-384 key that signs the emulator's tokens; a fresh key is made when absent. */
+  signingKeyPem: z.string().optional(),
+  /** Directory served at / (the built pages); nothing is served statically when absent. */
+  webRoot: z.string().optional(),
+  defaultStageName: z.string().regex(/^[a-zA-Z0-9-_]{0,128}$/).default(DEFAULT_STAGE_NAME),
+  viewerAccess: ViewerAccess.default('public'),
+  /**
+   * Require an `Authorization: AWS4-HMAC-SHA256 ...` header on emulator calls, as AWS does. The signature itself is
+   * never verified (any credentials work).
+   */
+  requireSigV4: z.boolean().default(true),
+  quotas: z
+    .object({
+      /** IVS default: 100 stages per account and region. */
+      stages: z.number().int().positive().default(100),
+      /** The sandbox's own bound on imported public keys (keeps memory bounded). */
+      publicKeys: z.number().int().positive().default(20),
+      /** IVS: at most 12 participants publish to a stage at once. */
+      publishersPerStage: z.number().int().positive().default(12),
+    })
+    .prefault({}),
+  events: z
+    .object({
+      /** A client must send `hello` within this time after the WebSocket opens. */
+      helloTimeoutMs: z.number().int().positive().default(10_000),
+      /** Counts are pushed at most once per interval per stage (bursts coalesce). */
+      countsIntervalMs: z.number().int().nonnegative().default(100),
+      /** WebSocket ping interval; a connection that misses a pong is dropped, which ends a stale join. */
+      heartbeatMs: z.number().int().positive().default(15_000),
+    })
+    .prefault({}),
+  /** Register the media plane (WHIP/WHEP) when local/src/media/plugin.ts is present. */
+  media: z.boolean().default(true),
+  /** ICE host addresses the SFU offers; default: its own choice (loopback and LAN interfaces). */
+  iceAddresses: z.array(z.string()).optional(),
+});
+export type SandboxOptionsInput = z.input<typeof SandboxOptions>;
+export type SandboxConfig = z.output<typeof SandboxOptions>;
+
+export function parseSandboxOptions(input: SandboxOptionsInput): SandboxConfig {
+  const parsed = SandboxOptions.safeParse(input);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ');
+    throw new Error(`invalid sandbox options: ${detail}`);
+  }
+  return parsed.data;
+}

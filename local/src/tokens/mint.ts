@@ -1,0 +1,8 @@
+/** Signs IVS-layout participant tokens (ES384 JWT; claims from lambda/token/ivs-token.ts). */
+import type { KeyObject } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { IVS_TOKEN_ALG, type IvsTokenClaims } from '../../../lambda/token/ivs-token.js';
+
+export async function signIvsToken(claims: IvsTokenClaims, privateKey: KeyObject, kid: string): Promise<string> {
+  return new SignJWT({ ...claims }).setProtectedHeader({ alg: IVS_TOKEN_ALG, typ: 'JWT', kid }).sign(privateKey);
+}
