@@ -1,0 +1,208 @@
+/**
+ * Node side of the latency harness: bundles the harness pages with esbuild, serves them on 127.0.0.1 (a secure
+ * context, so getUserMedia works), drives headless Debian Chromium with playwright-core, and does the WHIP/WHEP
+ * signalling itself so the pages never see a token.
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { z } from 'zod';
+import { deleteSession, postOffer } from '../lib/whip.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+/** Flags from shared/notes/webrtc-here.md: loopback ICE, fake devices, no background throttling. */
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-renderer-backgrounding',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export interface HarnessServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Bundles bench/harness/pages/*.ts and serves them with one HTML shell per page. */
+export async function startHarnessServer(): Promise<HarnessServer> {
+  const result = await build({
+    entryPoints: { publisher: join(here, 'pages/publisher.ts'), viewer: join(here, 'pages/viewer.ts') },
+    bundle: true,
+    format: 'esm',
+    target: 'chrome120',
+    write: false,
+    outdir: '/virtual',
+    logLevel: 'silent',
+  });
+  const files = new Map<string, string>();
+  for (const f of result.outputFiles) files.set(`/${f.path.split('/').pop() ?? ''}`, f.text);
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const page = /^\/(publisher|viewer)\.html$/.exec(path);
+    if (page) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(`<!doctype html><meta charset="utf-8"><title>${page[1]}</title><body><script type="module" src="/${page[1]}.js"></script></body>`);
+      return;
+    }
+    const js = files.get(path);
+    if (js !== undefined) {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(js);
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface HarnessBrowser {
+  readonly browser: Browser;
+  readonly pid: number | null;
+  close(): Promise<void>;
+}
+
+export async function launchChromium(): Promise<HarnessBrowser> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'bench-chromium-'));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, `--user-data-dir=${userDataDir}`],
+    // playwright-core adds its own --headless; ours (=new) comes first and wins in current Chromium.
+    headless: true,
+    timeout: 60_000,
+  });
+  return {
+    browser,
+    pid: null,
+    close: async () => {
+      await browser.close().catch(() => undefined);
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function openPage(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => process.stderr.write(`[harness page error] ${e.message}\n`));
+  await page.goto(url);
+  await page.waitForFunction(() => 'bench' in window, null, { timeout: 30_000 });
+  return page;
+}
+
+export interface PublisherOptions {
+  readonly width: number;
+  readonly height: number;
+  readonly fps: number;
+  readonly audio: boolean;
+  readonly maxBitrateKbps: number;
+}
+
+const PublisherStats = z.object({
+  state: z.string(),
+  framesDrawn: z.number(),
+  bytesSent: z.number(),
+  framesEncoded: z.number(),
+  qualityLimitation: z.string(),
+});
+
+export class HarnessPublisher {
+  private constructor(
+    private readonly page: Page,
+    private readonly token: string,
+    readonly location: string,
+  ) {}
+
+  static async start(browser: Browser, harnessUrl: string, whipUrl: string, token: string, options: PublisherOptions): Promise<HarnessPublisher> {
+    const page = await openPage(browser, `${harnessUrl}/publisher.html`);
+    const offer = await page.evaluate((o) => (window as unknown as { bench: { offer(o: PublisherOptions): Promise<string> } }).bench.offer(o), options);
+    const { answer, location } = await postOffer(whipUrl, token, offer);
+    await page.evaluate((sdp) => (window as unknown as { bench: { answer(s: string): Promise<void> } }).bench.answer(sdp), answer);
+    return new HarnessPublisher(page, token, location);
+  }
+
+  async stats(): Promise<z.infer<typeof PublisherStats>> {
+    return PublisherStats.parse(await this.page.evaluate(() => (window as unknown as { bench: { stats(): Promise<unknown> } }).bench.stats()));
+  }
+
+  async close(): Promise<void> {
+    await deleteSession(this.location, this.token);
+    await this.page.context().close().catch(() => undefined);
+  }
+}
+
+const Taken = z.object({
+  latencies: z.array(z.number()),
+  stampErrors: z.number().int(),
+  frames: z.number().int(),
+  firstFrameMs: z.number().nullable(),
+  width: z.number(),
+  height: z.number(),
+  bytesReceived: z.number(),
+  state: z.string(),
+});
+export type ViewerSamples = z.infer<typeof Taken>;
+
+export class HarnessViewer {
+  private constructor(
+    private readonly page: Page,
+    private readonly token: string,
+    readonly location: string,
+  ) {}
+
+  static async start(browser: Browser, harnessUrl: string, whepUrl: string, token: string, audio: boolean): Promise<HarnessViewer> {
+    const page = await openPage(browser, `${harnessUrl}/viewer.html`);
+    const offer = await page.evaluate((a) => (window as unknown as { bench: { offer(a: boolean): Promise<string> } }).bench.offer(a), audio);
+    const { answer, location } = await postOffer(whepUrl, token, offer);
+    await page.evaluate((sdp) => (window as unknown as { bench: { answer(s: string): Promise<void> } }).bench.answer(sdp), answer);
+    return new HarnessViewer(page, token, location);
+  }
+
+  /** Samples since the last call (latencies in ms, frames, stamp errors) plus cumulative bytes and first-frame time. */
+  async take(): Promise<ViewerSamples> {
+    return Taken.parse(await this.page.evaluate(() => (window as unknown as { bench: { take(): Promise<unknown> } }).bench.take()));
+  }
+
+  /** Resolves with time-to-first-frame (ms from offer creation) once a frame is decoded, or null on timeout. */
+  async firstFrame(timeoutMs: number): Promise<number | null> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const t = await this.page.evaluate(() => (window as unknown as { bench: { peekFirstFrame(): number | null } }).bench.peekFirstFrame());
+      if (t !== null) return t;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return null;
+  }
+
+  async close(): Promise<void> {
+    await deleteSession(this.location, this.token);
+    await this.page.context().close().catch(() => undefined);
+  }
+}

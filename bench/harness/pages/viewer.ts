@@ -1,0 +1,102 @@
+/**
+ * Harness viewer page: subscribes (signalling done by the Node side, like the publisher), decodes every received
+ * frame (requestVideoFrameCallback), reads the stamp from its top band and records glass-to-glass latency.
+ * `bench.take()` hands the samples collected since the last call to Node.
+ */
+import { STAMP_HEIGHT, STAMP_WIDTH, readStampPixels, unwrapStamp } from '../stamp.js';
+import { gatheringComplete, nowMs } from './common.js';
+
+let pc: RTCPeerConnection | null = null;
+let joinStartedAt = 0;
+let firstFrameMs: number | null = null;
+let latencies: number[] = [];
+let stampErrors = 0;
+let frames = 0;
+let width = 0;
+let height = 0;
+
+const band = document.createElement('canvas');
+band.width = STAMP_WIDTH;
+band.height = STAMP_HEIGHT;
+const bandCtx = band.getContext('2d', { willReadFrequently: true, alpha: false });
+
+function onFrame(video: HTMLVideoElement): void {
+  const t = nowMs();
+  frames++;
+  if (firstFrameMs === null) firstFrameMs = t - joinStartedAt;
+  width = video.videoWidth;
+  height = video.videoHeight;
+  if (bandCtx && width > 0) {
+    // Scale the top band of whatever arrived (the encoder may lower resolution) to the width the code is read at.
+    const srcH = (STAMP_HEIGHT * width) / STAMP_WIDTH;
+    bandCtx.drawImage(video, 0, 0, width, srcH, 0, 0, STAMP_WIDTH, STAMP_HEIGHT);
+    const low = readStampPixels(bandCtx.getImageData(0, 0, STAMP_WIDTH, STAMP_HEIGHT).data);
+    if (low === null) stampErrors++;
+    else latencies.push(t - unwrapStamp(low, t));
+  }
+  video.requestVideoFrameCallback(() => onFrame(video));
+}
+
+async function offer(withAudio: boolean): Promise<string> {
+  joinStartedAt = nowMs();
+  firstFrameMs = null;
+  pc = new RTCPeerConnection({ iceServers: [] });
+  pc.addTransceiver('video', { direction: 'recvonly' });
+  if (withAudio) pc.addTransceiver('audio', { direction: 'recvonly' });
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.autoplay = true;
+  document.body.append(video);
+  pc.addEventListener('track', (ev) => {
+    if (ev.track.kind !== 'video') return;
+    video.srcObject = new MediaStream([ev.track]);
+    void video.play().catch(() => undefined);
+    video.requestVideoFrameCallback(() => onFrame(video));
+  });
+  await pc.setLocalDescription(await pc.createOffer());
+  await gatheringComplete(pc);
+  return pc.localDescription?.sdp ?? '';
+}
+
+async function answer(sdp: string): Promise<void> {
+  if (!pc) throw new Error('offer() first');
+  await pc.setRemoteDescription({ type: 'answer', sdp });
+}
+
+interface Taken {
+  latencies: number[];
+  stampErrors: number;
+  frames: number;
+  firstFrameMs: number | null;
+  width: number;
+  height: number;
+  bytesReceived: number;
+  state: string;
+}
+
+async function take(): Promise<Taken> {
+  let bytesReceived = 0;
+  if (pc) {
+    (await pc.getStats()).forEach((s: { type: string; kind?: string; bytesReceived?: number }) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') bytesReceived += s.bytesReceived ?? 0;
+    });
+  }
+  const out: Taken = { latencies, stampErrors, frames, firstFrameMs, width, height, bytesReceived, state: pc?.connectionState ?? 'new' };
+  latencies = [];
+  stampErrors = 0;
+  frames = 0;
+  return out;
+}
+
+function close(): void {
+  pc?.close();
+  pc = null;
+  for (const v of Array.from(document.querySelectorAll('video'))) v.remove();
+}
+
+function peekFirstFrame(): number | null {
+  return firstFrameMs;
+}
+
+Object.assign(window, { bench: { offer, answer, take, close, peekFirstFrame } });
