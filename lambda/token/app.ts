@@ -173,6 +173,7 @@ function decodePathParam(value: string): string {
 
 const CREATE_TOKEN_FIELDS = Object.keys(CreateTokenRequest.shape);
 const DISCONNECT_FIELDS = Object.keys(DisconnectRequest.shape);
+const PathParams = z.object({ participantId: ParticipantId });
 const DEFAULT_DISCONNECT_REASON = 'disconnected by a moderator';
 
 interface Outcome {
@@ -260,7 +261,7 @@ export function createHandler(deps: TokenApiDeps): TokenApiHandler {
     const caller = callerOf(event);
     if (!caller.authenticated) throw ApiError.unauthorized();
     if (!isPublisher(caller)) throw ApiError.forbidden('disconnecting participants needs membership of the publishers group');
-    const participantId = parseRequest(ParticipantId, decodePathParam(params['participantId'] ?? ''));
+    const { participantId } = parseRequest(PathParams, { participantId: decodePathParam(params['participantId'] ?? '') });
     const body = readJsonBody(event, LIMITS.bodyMaxBytes);
     const request = body === undefined ? {} : parseRequest(DisconnectRequest, body, DISCONNECT_FIELDS);
     try {

@@ -238,8 +238,10 @@ export function issueToApiError(issue: Issue | undefined, input: unknown, allowe
     );
   }
   if (missing && issue.code === 'invalid_type') return ApiError.invalidRequest(`${field} is required`, field);
+  // Our contract's own messages already name the field ("userId must...", 'attribute "note" ...'); zod's don't.
   const leaf = path[path.length - 1] ?? field;
-  const message = issue.message.includes(leaf) ? issue.message : `${field}: ${issue.message}`;
+  const named = issue.message.includes(field) || issue.message.includes(`"${leaf}"`);
+  const message = named ? issue.message : `${field}: ${issue.message}`;
   return ApiError.invalidRequest(message, field);
 }
 
