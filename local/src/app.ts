@@ -1,0 +1,180 @@
+/**
+ * The sandbox as a fastify app (no listening here; see server.ts): the IVS control-plane emulator, token checks,
+ * the events WebSocket, the token API mount, the pages, and the media plane (SFU) when it is present.
+ *
+ * Route map:
+ *   POST /<IvsOperation>, GET|POST|DELETE /tags/{arn}   IVS real-time API (AWS wire shape)
+ *   GET  /events (WebSocket)                            participant events
+ *   *    /api/*                                         lambda/'s token API through an API Gateway v2 adapter
+ *   POST /whip, POST /whep/{id}, DELETE .../sessions/*  media plane (local/src/media)
+ *   GET  /config.json, GET /*                           pages
+ */
+import { createPublicKey, randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { tokenApiPlugin } from './api-adapter/routes.js';
+import { type SandboxConfig, type SandboxOptionsInput, parseSandboxOptions } from './config.js';
+import { EventsHub } from './events/hub.js';
+import { eventsPlugin } from './events/routes.js';
+import { errorHandler, notFoundHandler } from './http-errors.js';
+import { ivsApiPlugin } from './ivs-api/routes.js';
+import { IvsStore } from './ivs-api/store.js';
+import type { MediaDeps, MediaPlane } from './media/types.js';
+import { type SigningKey, generateP384PrivateKeyPem, loadSigningKey } from './tokens/keys.js';
+import { TokenVerifier } from './tokens/verify.js';
+import { webPlugin } from './web.js';
+
+/** Events messages are a token plus a little JSON; anything much larger is not a client of ours. */
+const WS_MAX_PAYLOAD_BYTES = 16 * 1024;
+/** How long shutdown waits for pages to complete the WebSocket close handshake before cutting them off. */
+const WS_CLOSE_GRACE_MS = 1000;
+
+export interface BuildAppOptions extends SandboxOptionsInput {
+  /** fastify logger options. @default false */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Powertools logger/metrics for the mounted token API. @default lambda/'s module singletons */
+  readonly tokenApi?: { readonly logger?: Logger; readonly metrics?: Metrics };
+  /** @default Date.now */
+  readonly nowMs?: () => number;
+  /** Serve HTTPS (and WSS) with this PEM key and certificate: phones on the LAN need a secure origin for the camera. */
+  readonly https?: { readonly key: string; readonly cert: string };
+}
+
+/** What the running sandbox is made of (for main.ts, tests and the lead's tooling). */
+export interface Sandbox {
+  readonly config: SandboxConfig;
+  readonly store: IvsStore;
+  readonly hub: EventsHub;
+  readonly verifier: TokenVerifier;
+  readonly signingKey: SigningKey;
+  /** The stage that exists at start ("sandbox-stage"); the token API and config.json use it. */
+  readonly defaultStageArn: string;
+  /** minting=self-signed: the imported key pair the token API signs with. */
+  readonly selfSigned?: { readonly publicKeyArn: string; readonly privateKeyPem: string };
+  /** The SFU, when local/src/media/plugin.ts is present and media is enabled. */
+  readonly media?: MediaPlane;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sandbox: Sandbox;
+  }
+}
+
+type RegisterMedia = (app: FastifyInstance, deps: MediaDeps) => MediaPlane;
+
+/** The media plane is built by another module; until it exists the sandbox runs without WHIP/WHEP. */
+async function loadRegisterMedia(): Promise<RegisterMedia | undefined> {
+  const specifier = './media/plugin.js';
+  let mod: unknown;
+  try {
+    mod = await import(specifier);
+  } catch (err: unknown) {
+    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+    if (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module/.test(String(err))) return undefined;
+    throw err;
+  }
+  const register = typeof mod === 'object' && mod !== null && 'registerMedia' in mod ? mod.registerMedia : undefined;
+  return typeof register === 'function' ? (register as RegisterMedia) : undefined;
+}
+
+/** The address this server's own clients (the token API's IVS client) reach it at, once it listens. */
+function selfEndpoint(app: FastifyInstance): string | undefined {
+  const address = app.server.address();
+  if (address === null || typeof address !== 'object') return undefined;
+  const wildcard = address.address === '0.0.0.0' || address.address === '::';
+  const host = wildcard ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { logger = false, tokenApi, nowMs = Date.now, https, ...sandboxOptions } = options;
+  const config = parseSandboxOptions(sandboxOptions);
+  const signingKey = loadSigningKey(config.signingKeyPem);
+
+  const app = Fastify({
+    logger,
+    ...(https ? { https: { key: https.key, cert: https.cert } } : {}),
+    // The token API's IVS client forwards the caller's Host (X-Forwarded-Host) from loopback; nobody else is trusted.
+    trustProxy: 'loopback',
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  const store = new IvsStore({ config, signingKey, nowMs });
+  const verifier = new TokenVerifier({
+    signingKey,
+    publicKey: (arn) => store.publicKey(arn),
+    stageExists: (arn) => store.stageExists(arn),
+    isRevoked: (arn, id) => store.isRevoked(arn, id),
+    nowMs,
+  });
+  const hub = new EventsHub({ store, verifier, config, log: app.log, nowMs });
+  store.setListener(hub);
+
+  const placeholder = { http: 'http://localhost', ws: 'ws://localhost' };
+  const defaultStageArn = (await store.createStage({ name: config.defaultStageName }, placeholder)).stage.arn;
+
+  let selfSigned: Sandbox['selfSigned'];
+  if (config.minting === 'self-signed') {
+    const privateKeyPem = generateP384PrivateKeyPem();
+    const publicKeyMaterial = createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
+    const { publicKey } = store.importPublicKey({ publicKeyMaterial, name: 'sandbox-self-signed' });
+    selfSigned = { publicKeyArn: publicKey.arn, privateKeyPem };
+  }
+
+  let media: MediaPlane | undefined;
+  const registerMedia = config.media ? await loadRegisterMedia() : undefined;
+  if (registerMedia) {
+    media = registerMedia(app, {
+      verifyBearer: (authorization) => verifier.verifyBearer(authorization),
+      events: hub,
+      ...(config.iceAddresses ? { iceAddresses: config.iceAddresses } : {}),
+      maxPublishersPerStage: config.quotas.publishersPerStage,
+    });
+    hub.attachMedia(media);
+  }
+
+  app.decorate('sandbox', { config, store, hub, verifier, signingKey, defaultStageArn, selfSigned, media } satisfies Sandbox);
+
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: WS_MAX_PAYLOAD_BYTES },
+    // Pages hear why they were dropped ("serverShutdown") before the socket closes.
+    preClose: async function (this: FastifyInstance) {
+      hub.shutdown();
+      const open = [...this.websocketServer.clients];
+      for (const client of open) if (client.readyState === client.OPEN) client.close(1001, 'serverShutdown');
+      const closed = Promise.all(open.map((c) => new Promise((resolve) => (c.readyState === c.CLOSED ? resolve(null) : c.once('close', resolve)))));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, WS_CLOSE_GRACE_MS)))]);
+      clearTimeout(timer);
+      for (const client of this.websocketServer.clients) client.terminate();
+    },
+  });
+  app.addHook('preClose', async () => {
+    await media?.close();
+  });
+
+  await app.register(ivsApiPlugin, { store, config });
+  await app.register(eventsPlugin, { hub });
+  await app.register(tokenApiPlugin, {
+    config,
+    stageArn: defaultStageArn,
+    ivsEndpoint: () => selfEndpoint(app),
+    ...(selfSigned ? { selfSigned } : {}),
+    ...(tokenApi?.logger ? { logger: tokenApi.logger } : {}),
+    ...(tokenApi?.metrics ? { metrics: tokenApi.metrics } : {}),
+    nowMs,
+  });
+  await app.register(webPlugin, {
+    ...(config.webRoot !== undefined ? { webRoot: config.webRoot } : {}),
+    stageArn: defaultStageArn,
+    region: config.region,
+    viewerAccess: config.viewerAccess,
+  });
+  return app;
+}

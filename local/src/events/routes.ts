@@ -1,0 +1,21 @@
+/** GET /events: the events WebSocket (see protocol.ts); a plain HTTP GET gets 426 with a clear message. */
+import type { FastifyInstance } from 'fastify';
+import { SANDBOX_PATHS } from '../protocol.js';
+import type { EventsHub } from './hub.js';
+
+export interface EventsPluginOptions {
+  readonly hub: EventsHub;
+}
+
+export async function eventsPlugin(app: FastifyInstance, opts: EventsPluginOptions): Promise<void> {
+  app.route({
+    method: 'GET',
+    url: SANDBOX_PATHS.events,
+    handler: async (_request, reply) =>
+      reply
+        .code(426)
+        .header('upgrade', 'websocket')
+        .send({ error: { code: 'INVALID_REQUEST', message: 'open /events as a WebSocket and send {"type":"hello","token":"..."}' } }),
+    wsHandler: (socket) => opts.hub.accept(socket),
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * Listening and shutting down (the app itself is app.ts): HTTP timeouts, and a graceful close on SIGINT/SIGTERM
+ * that tells pages why they are dropped, ends peer connections (fastify preClose), then exits. A second signal
+ * exits at once.
+ */
+import type { FastifyInstance } from 'fastify';
+import { type BuildAppOptions, buildApp } from './app.js';
+
+export interface ListenOptions {
+  readonly port: number;
+  readonly host: string;
+}
+
+/** A stuck close (a peer that never answers) must not keep Ctrl-C from working. */
+const CLOSE_DEADLINE_MS = 10_000;
+
+export async function startServer(options: BuildAppOptions & ListenOptions): Promise<FastifyInstance> {
+  const { port, host, ...appOptions } = options;
+  const app = await buildApp(appOptions);
+  // Slow or silent clients can't hold sockets forever; SDP offers and API bodies are small and quick.
+  app.server.headersTimeout = 15_000;
+  app.server.requestTimeout = 30_000;
+  app.server.keepAliveTimeout = 10_000;
+  await app.listen({ port, host });
+  return app;
+}
+
+/** Closes `app` on SIGINT/SIGTERM and exits; returns a function that removes the handlers (tests). */
+export function closeOnSignals(app: FastifyInstance, onClosed: (code: number) => void = (code) => process.exit(code)): () => void {
+  let closing = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (closing) {
+      onClosed(1);
+      return;
+    }
+    closing = true;
+    app.log.info({ signal }, 'closing');
+    const deadline = setTimeout(() => onClosed(1), CLOSE_DEADLINE_MS);
+    deadline.unref();
+    app.close().then(
+      () => {
+        clearTimeout(deadline);
+        onClosed(0);
+      },
+      (err: unknown) => {
+        app.log.error({ err }, 'close failed');
+        clearTimeout(deadline);
+        onClosed(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
