@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -18,6 +18,14 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 /** Absolute path of a file in the repository. */
 export function repoPath(...segments: string[]): string {
   return path.join(REPO_ROOT, ...segments);
+}
+
+/**
+ * The UUID in this stack's id (deploy-time value). For the few names AWS requires to be unique across regions of an
+ * account (CloudFront policies, hosted-UI prefixes): a fixed name would collide when the stack is deployed twice.
+ */
+export function stackUuid(): string {
+  return Fn.select(2, Fn.split('/', Aws.STACK_ID));
 }
 
 /** A log group the stack owns: fixed retention, and deleted with the stack (log groups Lambda creates itself linger). */

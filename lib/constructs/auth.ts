@@ -13,6 +13,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { PUBLISHERS_GROUP } from '../../lambda/token/contract.js';
+import { stackUuid } from '../defaults.js';
 import type { StaticSite } from './static-site.js';
 
 /**
@@ -80,8 +81,7 @@ export class Auth extends Construct {
     });
 
     // Hosted-UI prefixes are unique per region, so derive one from this stack's id instead of choosing a name.
-    const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
-    const prefix = Fn.join('-', ['ivs-test', Fn.select(0, Fn.split('-', stackUuid))]);
+    const prefix = Fn.join('-', ['ivs-test', Fn.select(0, Fn.split('-', stackUuid()))]);
     this.domain = this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: prefix } });
     this.domainUrl = this.domain.baseUrl();
 

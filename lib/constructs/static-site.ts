@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { AssetHashType, Aws, CfnElement, DockerImage, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Aws, CfnElement, CfnResource, DockerImage, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -9,16 +9,17 @@ import {
   HeadersReferrerPolicy,
   HttpVersion,
   ResponseHeadersPolicy,
+  S3OriginAccessControl,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../../lambda/token/contract.js';
 import { contentSecurityPolicy } from '../csp.js';
-import { REPO_ROOT, functionRole, repoPath, stackLogGroup } from '../defaults.js';
+import { REPO_ROOT, functionRole, repoPath, stackLogGroup, stackUuid } from '../defaults.js';
 
 export interface StaticSiteProps {
   /**
@@ -74,6 +75,7 @@ export class StaticSite extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
     });
+    this.adoptAutoDeleteLogs(props.logRetention);
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
@@ -81,7 +83,9 @@ export class StaticSite extends Construct {
         'bucket to empty on destroy for no security gain in a test environment.',
     });
 
+    // CloudFront names are account-wide (CloudFront is global): the stack's UUID keeps two deployments apart.
     const headers = new ResponseHeadersPolicy(this, 'Headers', {
+      responseHeadersPolicyName: Fn.join('-', ['ivs-test-headers', stackUuid()]),
       comment: 'HSTS, CSP for the IVS Web Broadcast SDK, and no framing',
       securityHeadersBehavior: {
         strictTransportSecurity: {
@@ -114,7 +118,12 @@ export class StaticSite extends Construct {
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket, {
+          originAccessControl: new S3OriginAccessControl(this, 'OriginAccess', {
+            originAccessControlName: Fn.join('-', ['ivs-test-oac', stackUuid()]),
+            description: 'CloudFront reads the site bucket (SigV4-signed); the bucket is otherwise private',
+          }),
+        }),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
@@ -137,6 +146,26 @@ export class StaticSite extends Construct {
       'Uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; there is no custom domain.',
     );
     this.url = `https://${this.distribution.distributionDomainName}`;
+  }
+
+  /**
+   * CDK's bucket-emptying function (autoDeleteObjects) has no log-group setting, so Lambda would create
+   * /aws/lambda/<name> on first run and leave it behind after destroy. Creating that group here puts it under the stack;
+   * the emptying resource depends on it, so on destroy the bucket is emptied before its log group goes.
+   */
+  private adoptAutoDeleteLogs(retention: RetentionDays): void {
+    const provider = Stack.of(this).node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
+    const handler = provider?.node.tryFindChild('Handler');
+    const emptier = this.bucket.node.tryFindChild('AutoDeleteObjectsCustomResource')?.node.defaultChild;
+    if (!(handler instanceof CfnResource) || !(emptier instanceof CfnResource)) {
+      throw new Error('aws-cdk-lib changed how autoDeleteObjects is built; update StaticSite.adoptAutoDeleteLogs');
+    }
+    const logGroup = new LogGroup(this, 'AutoDeleteLogs', {
+      logGroupName: `/aws/lambda/${handler.ref}`,
+      retention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    emptier.addResourceDependency(logGroup.node.defaultChild as CfnResource);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -100,6 +100,8 @@ export class TokenApi extends Construct {
 
     this.corsOrigins = [props.site.url, ...props.allowedOrigins];
     this.api = new HttpApi(this, 'Api', {
+      // API names need not be unique; this one only makes the console readable.
+      apiName: `${Aws.STACK_NAME}-token-api`,
       description: 'IVS test environment token API',
       createDefaultStage: false,
       corsPreflight: {
