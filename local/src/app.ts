@@ -38,6 +38,8 @@ export interface BuildAppOptions extends SandboxOptionsInput {
   readonly tokenApi?: { readonly logger?: Logger; readonly metrics?: Metrics };
   /** @default Date.now */
   readonly nowMs?: () => number;
+  /** Media plane to use instead of local/src/media/plugin.ts (tests drive the control plane with a fake). */
+  readonly registerMedia?: RegisterMedia;
   /** Serve HTTPS (and WSS) with this PEM key and certificate: phones on the LAN need a secure origin for the camera. */
   readonly https?: { readonly key: string; readonly cert: string };
 }
@@ -63,7 +65,7 @@ declare module 'fastify' {
   }
 }
 
-type RegisterMedia = (app: FastifyInstance, deps: MediaDeps) => MediaPlane;
+export type RegisterMedia = (app: FastifyInstance, deps: MediaDeps) => MediaPlane;
 
 /** The media plane is built by another module; until it exists the sandbox runs without WHIP/WHEP. */
 async function loadRegisterMedia(): Promise<RegisterMedia | undefined> {
@@ -90,7 +92,7 @@ function selfEndpoint(app: FastifyInstance): string | undefined {
 }
 
 export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
-  const { logger = false, tokenApi, nowMs = Date.now, https, ...sandboxOptions } = options;
+  const { logger = false, tokenApi, nowMs = Date.now, https, registerMedia: mediaOverride, ...sandboxOptions } = options;
   const config = parseSandboxOptions(sandboxOptions);
   const signingKey = loadSigningKey(config.signingKeyPem);
 
@@ -128,7 +130,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   }
 
   let media: MediaPlane | undefined;
-  const registerMedia = config.media ? await loadRegisterMedia() : undefined;
+  const registerMedia = config.media ? (mediaOverride ?? (await loadRegisterMedia())) : undefined;
   if (registerMedia) {
     media = registerMedia(app, {
       verifyBearer: (authorization) => verifier.verifyBearer(authorization),

@@ -2,7 +2,6 @@
  * The pages: the built web/ output served at /, and /config.json telling them they run against the sandbox
  * (apiUrl from the caller's own origin, so a phone on the LAN gets a URL it can reach).
  */
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { SiteConfig } from '../../lambda/token/contract.js';
 import { originOf } from './origin.js';
@@ -32,6 +31,8 @@ export async function webPlugin(app: FastifyInstance, opts: WebPluginOptions): P
   });
 
   if (opts.webRoot !== undefined) {
+    // Loaded only when there are pages to serve: its ESM-only dependency can't be loaded by jest's CommonJS loader.
+    const { default: fastifyStatic } = await import('@fastify/static');
     await app.register(fastifyStatic, { root: opts.webRoot, prefix: '/', index: ['index.html'], wildcard: true });
   }
 }
