@@ -44,20 +44,26 @@ export interface EnvironmentSettings {
   readonly logRetention: RetentionDays;
 }
 
+const LIST_HINT = 'expected a list of origins: a JSON array ["https://a.example"] or "https://a.example,https://b.example"';
+
 /** `-c key=value` always arrives as a string: accept JSON arrays and comma-separated lists alike. */
-function parseList(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  const trimmed = value.trim();
-  if (trimmed === '') return [];
-  if (trimmed.startsWith('[')) {
-    try {
-      return JSON.parse(trimmed) as unknown;
-    } catch {
-      return value; // left as a string so zod reports "expected array"
-    }
+const OriginList = z.unknown().transform((value, ctx): unknown[] => {
+  if (Array.isArray(value)) return value as unknown[];
+  if (typeof value !== 'string') {
+    ctx.addIssue({ code: 'custom', message: LIST_HINT });
+    return z.NEVER;
   }
-  return trimmed.split(',').map((s) => s.trim()).filter((s) => s !== '');
-}
+  const trimmed = value.trim();
+  if (!trimmed.startsWith('[')) return trimmed.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  try {
+    const parsed: unknown = JSON.parse(trimmed);
+    if (Array.isArray(parsed)) return parsed as unknown[];
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({ code: 'custom', message: `not valid JSON; ${LIST_HINT}` });
+  return z.NEVER;
+});
 
 /** A browser origin exactly as the Origin header carries it: scheme://host[:port], no path, no trailing slash. */
 const Origin = z.string().superRefine((value, ctx) => {
@@ -87,7 +93,7 @@ const ContextSchema = z
     stageName: z
       .string()
       .regex(/^[a-zA-Z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, "-" or "_" (IVS stage name rules)'),
-    allowedOrigins: z.preprocess(parseList, z.array(Origin).max(10, 'at most 10 extra origins')),
+    allowedOrigins: OriginList.pipe(z.array(Origin).max(10, 'at most 10 extra origins')),
     viewerAccess: z.enum(VIEWER_ACCESS_MODES, { error: `must be one of: ${VIEWER_ACCESS_MODES.join(', ')}` }),
     tokenMinting: z.enum(MINTING_MODES, { error: `must be one of: ${MINTING_MODES.join(', ')}` }),
     throttleRateLimit: positiveNumber(10_000),
