@@ -1,0 +1,76 @@
+/**
+ * werift peer connections as the SFU answers them: ICE-lite on local addresses, no STUN, no header extensions.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { RTCPeerConnection, type RTCRtpCodecParameters, type RTCRtpTransceiver } from 'werift';
+import { keepCandidates } from './sdp.js';
+
+/** Loopback plus this machine's LAN IPv4 addresses (what a browser on the same machine or LAN can reach). */
+export function defaultIceAddresses(): string[] {
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i !== undefined && i.family === 'IPv4' && !i.internal && !i.address.startsWith('169.254.'))
+    .map((i) => i?.address ?? '');
+  return ['127.0.0.1', ...lan];
+}
+
+export interface ServerPeerOptions {
+  readonly iceAddresses: readonly string[];
+  readonly codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] };
+}
+
+export function createServerPeer(options: ServerPeerOptions): RTCPeerConnection {
+  const addresses = options.iceAddresses;
+  return new RTCPeerConnection({
+    // ICE-lite: the server only answers connectivity checks. It is also what keeps werift from querying a STUN
+    // server: a full agent always does, and its default (stun.l.google.com) applies even with `iceServers: []`.
+    iceLite: true,
+    iceServers: [],
+    iceUseIpv4: addresses.some((a) => isIPv4(a)),
+    iceUseIpv6: addresses.some((a) => isIPv6(a)),
+    // werift gathers non-internal interfaces only; loopback has to be asked for.
+    iceAdditionalHostAddresses: addresses.filter((a) => a === '::1' || a.startsWith('127.')),
+    // No header extensions at all: nothing to strip on the way in, nothing per subscriber on the way out, and no
+    // transport-cc (see codecs.ts).
+    headerExtensions: { audio: [], video: [] },
+    codecs: options.codecs,
+  });
+}
+
+/**
+ * Applies the remote offer, lets `configure` set transceiver directions, and returns the complete (non-trickle)
+ * answer with only allowed candidates.
+ */
+export async function answerOffer(
+  pc: RTCPeerConnection,
+  offerSdp: string,
+  allowedAddresses: ReadonlySet<string>,
+  configure: (transceivers: RTCRtpTransceiver[]) => void,
+): Promise<string> {
+  await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+  configure(pc.getTransceivers());
+  await pc.setLocalDescription(await pc.createAnswer());
+  await gatheringComplete(pc);
+  const sdp = pc.localDescription?.sdp;
+  if (!sdp) throw new Error('werift produced no local description');
+  return keepCandidates(sdp, allowedAddresses);
+}
+
+const GATHERING_TIMEOUT_MS = 5000;
+
+function gatheringComplete(pc: RTCPeerConnection): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.unSubscribe();
+      reject(new Error('ICE gathering did not complete'));
+    }, GATHERING_TIMEOUT_MS);
+    const sub = pc.iceGatheringStateChange.subscribe((state) => {
+      if (state !== 'complete') return;
+      clearTimeout(timer);
+      sub.unSubscribe();
+      resolve();
+    });
+  });
+}

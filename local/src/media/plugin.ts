@@ -1,0 +1,142 @@
+/**
+ * WHIP/WHEP over HTTP (RFC 9725 and the WHEP draft, non-trickle): the routes of SANDBOX_PATHS in front of the SFU.
+ *
+ *   POST   /whip                       SDP offer -> 201 answer, Location: /whip/sessions/<id>   (needs PUBLISH)
+ *   POST   /whep/<publisherId>         SDP offer -> 201 answer, Location: /whep/sessions/<id>   (needs SUBSCRIBE)
+ *   DELETE /whip|whep/sessions/<id>    ends the session -> 204
+ *   OPTIONS                            204 with Allow / Accept-Post
+ *   PATCH  (trickle ICE, ICE restart)  405: offers must carry all candidates
+ *
+ * The token is checked before the body is read, so an unauthenticated client cannot make the server buffer SDP.
+ * Every error is a 4xx `{error:{code,message}}` (SandboxError); anything else is logged and answered with a generic 500.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { SandboxError } from '../errors.js';
+import { SANDBOX_PATHS } from '../protocol.js';
+import { defaultIceAddresses } from './peer.js';
+import { MAX_SDP_BYTES } from './sdp.js';
+import { IVS_MAX_PUBLISHERS_PER_STAGE, Sfu } from './sfu.js';
+import type { MediaDeps, MediaPlane, VerifiedParticipant } from './types.js';
+
+const SDP_CONTENT_TYPE = 'application/sdp';
+
+const SessionParams = z.object({ sessionId: z.uuid() });
+const PublisherParams = z.object({ participantId: z.string().min(1).max(128) });
+
+function sessionParams(params: unknown): string {
+  const parsed = SessionParams.safeParse(params);
+  if (!parsed.success) throw new SandboxError(404, 'SESSION_NOT_FOUND', 'no such session (session ids are UUIDs)');
+  return parsed.data.sessionId;
+}
+
+function sdpBody(body: unknown): string {
+  if (typeof body !== 'string') {
+    throw new SandboxError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the SDP offer as the body with Content-Type: ${SDP_CONTENT_TYPE}`);
+  }
+  return body;
+}
+
+function mapFastifyError(err: FastifyError): SandboxError | undefined {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new SandboxError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the SDP offer with Content-Type: ${SDP_CONTENT_TYPE}`);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new SandboxError(413, 'PAYLOAD_TOO_LARGE', `the SDP offer is larger than ${MAX_SDP_BYTES} bytes`);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new SandboxError(400, 'BAD_SDP', 'the request body is empty: send an SDP offer');
+    default:
+      return undefined;
+  }
+}
+
+function sessionUrl(request: FastifyRequest, path: string): string {
+  return `${request.protocol}://${request.host}${path}`;
+}
+
+/**
+ * Registers the WHIP/WHEP routes on `app` (in their own encapsulated context: SDP parser, error handler) and returns
+ * the MediaPlane the control plane drives. Closing the app closes every peer connection.
+ */
+export function registerMedia(app: FastifyInstance, deps: MediaDeps): MediaPlane {
+  const sfu = new Sfu({
+    iceAddresses: deps.iceAddresses ?? defaultIceAddresses(),
+    maxPublishersPerStage: deps.maxPublishersPerStage ?? IVS_MAX_PUBLISHERS_PER_STAGE,
+    events: deps.events,
+    log: app.log.child({ module: 'media' }),
+  });
+  const participants = new WeakMap<FastifyRequest, VerifiedParticipant>();
+  const authenticate = async (request: FastifyRequest) => {
+    participants.set(request, await deps.verifyBearer(request.headers.authorization));
+  };
+  const participantOf = (request: FastifyRequest): VerifiedParticipant => {
+    const p = participants.get(request);
+    if (!p) throw new Error('route ran without authentication');
+    return p;
+  };
+
+  app.addHook('preClose', () => sfu.close());
+
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(SDP_CONTENT_TYPE, { parseAs: 'string', bodyLimit: MAX_SDP_BYTES }, (_req, body, done) => {
+      done(null, body);
+    });
+    // Trickle ICE fragments (PATCH) are parsed only so PATCH reaches its 405 instead of failing as a bad media type.
+    scope.addContentTypeParser('application/trickle-ice-sdpfrag', { parseAs: 'string', bodyLimit: MAX_SDP_BYTES }, (_req, body, done) => {
+      done(null, body);
+    });
+
+    scope.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const known = err instanceof SandboxError ? err : mapFastifyError(err);
+      if (known) return reply.status(known.status).send(known.toBody());
+      if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+        return reply.status(400).send(new SandboxError(400, 'BAD_SDP', err.message).toBody());
+      }
+      request.log.error({ err }, 'media route failed');
+      return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
+    });
+
+    const answer = (reply: FastifyReply, request: FastifyRequest, location: string, sdp: string) =>
+      reply
+        .status(201)
+        .header('content-type', SDP_CONTENT_TYPE)
+        .header('location', sessionUrl(request, location))
+        .header('access-control-expose-headers', 'Location')
+        .send(sdp);
+
+    scope.post(SANDBOX_PATHS.whip, { onRequest: authenticate }, async (request, reply) => {
+      const result = await sfu.publish(participantOf(request), sdpBody(request.body));
+      return answer(reply, request, SANDBOX_PATHS.whipSession.replace(':sessionId', result.sessionId), result.sdp);
+    });
+
+    scope.post(SANDBOX_PATHS.whep, { onRequest: authenticate }, async (request, reply) => {
+      const params = PublisherParams.safeParse(request.params);
+      if (!params.success) throw new SandboxError(404, 'PUBLISHER_NOT_FOUND', 'name the publisher: POST /whep/<participantId>');
+      const result = await sfu.subscribe(participantOf(request), params.data.participantId, sdpBody(request.body));
+      return answer(reply, request, SANDBOX_PATHS.whepSession.replace(':sessionId', result.sessionId), result.sdp);
+    });
+
+    for (const [path, kind] of [
+      [SANDBOX_PATHS.whipSession, 'publish'],
+      [SANDBOX_PATHS.whepSession, 'subscribe'],
+    ] as const) {
+      scope.delete(path, async (request, reply) => {
+        sfu.endSession(kind, sessionParams(request.params));
+        return reply.status(204).send();
+      });
+      scope.options(path, async (_request, reply) => reply.status(204).header('allow', 'DELETE, OPTIONS').send());
+      // No trickle ICE or ICE restart (RFC 9725 section 4.3.1: answer 405 when unsupported).
+      scope.patch(path, async (_request, reply) => reply.status(405).header('allow', 'DELETE, OPTIONS').send());
+    }
+
+    for (const path of [SANDBOX_PATHS.whip, SANDBOX_PATHS.whep]) {
+      scope.options(path, async (_request, reply) =>
+        reply.status(204).header('allow', 'POST, OPTIONS').header('accept-post', SDP_CONTENT_TYPE).send(),
+      );
+    }
+  });
+
+  return sfu;
+}
