@@ -4,8 +4,6 @@
  * signalling itself so the pages never see a token.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
@@ -89,11 +87,11 @@ export interface HarnessBrowser {
   close(): Promise<void>;
 }
 
+/** playwright's launch() always uses a fresh temporary profile (it refuses --user-data-dir) and removes it on close. */
 export async function launchChromium(): Promise<HarnessBrowser> {
-  const userDataDir = await mkdtemp(join(tmpdir(), 'bench-chromium-'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: [...CHROMIUM_ARGS, `--user-data-dir=${userDataDir}`],
+    args: CHROMIUM_ARGS,
     // playwright-core adds its own --headless; ours (=new) comes first and wins in current Chromium.
     headless: true,
     timeout: 60_000,
@@ -103,7 +101,6 @@ export async function launchChromium(): Promise<HarnessBrowser> {
     pid: null,
     close: async () => {
       await browser.close().catch(() => undefined);
-      await rm(userDataDir, { recursive: true, force: true });
     },
   };
 }
@@ -166,6 +163,8 @@ const Taken = z.object({
   width: z.number(),
   height: z.number(),
   bytesReceived: z.number(),
+  packetsReceived: z.number(),
+  codec: z.string(),
   state: z.string(),
 });
 export type ViewerSamples = z.infer<typeof Taken>;
@@ -185,7 +184,7 @@ export class HarnessViewer {
     return new HarnessViewer(page, token, location);
   }
 
-  /** Samples since the last call (latencies in ms, frames, stamp errors) plus cumulative bytes and first-frame time. */
+  /** Samples since the last call (latencies in ms, frames, stamp errors, bytes, packets) and first-frame time. */
   async take(): Promise<ViewerSamples> {
     return Taken.parse(await this.page.evaluate(() => (window as unknown as { bench: { take(): Promise<unknown> } }).bench.take()));
   }

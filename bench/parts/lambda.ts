@@ -1,6 +1,6 @@
 /**
- * The token Lambda's deployment bundle and cold init: bundled with esbuild the way the CDK stack bundles it (minified,
- * AWS SDK v3 included rather than taken from the runtime, so the version is pinned), then imported by fresh `node`
+ * The token Lambda's deployment bundle and cold init: bundled with esbuild the way lib/defaults.ts BUNDLING does (ESM,
+ * node22, minified, AWS SDK v3 included rather than taken from the runtime, so the version is pinned), then imported by fresh `node`
  * processes with the function's environment set. The import time is the module-init part of Lambda's "Init Duration"
  * (the runtime's own bootstrap is not reproducible here).
  */
@@ -40,6 +40,7 @@ export async function benchLambda(options: { runs: number; root?: string }): Pro
       platform: 'node',
       target: 'node22',
       format: 'esm',
+      mainFields: ['module', 'main'],
       minify: true,
       outfile,
       logLevel: 'silent',

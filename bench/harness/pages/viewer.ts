@@ -71,18 +71,49 @@ interface Taken {
   firstFrameMs: number | null;
   width: number;
   height: number;
+  /** Video bytes and audio+video RTP packets received since the last take(). */
   bytesReceived: number;
+  packetsReceived: number;
+  codec: string;
   state: string;
 }
 
+let lastBytes = 0;
+let lastPackets = 0;
+
 async function take(): Promise<Taken> {
-  let bytesReceived = 0;
+  let bytes = 0;
+  let packets = 0;
+  let codecId = '';
+  const codecs = new Map<string, string>();
   if (pc) {
-    (await pc.getStats()).forEach((s: { type: string; kind?: string; bytesReceived?: number }) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') bytesReceived += s.bytesReceived ?? 0;
-    });
+    (await pc.getStats()).forEach(
+      (s: { type: string; id: string; kind?: string; bytesReceived?: number; packetsReceived?: number; codecId?: string; mimeType?: string }) => {
+        if (s.type === 'inbound-rtp') {
+          packets += s.packetsReceived ?? 0;
+          if (s.kind === 'video') {
+            bytes += s.bytesReceived ?? 0;
+            codecId = s.codecId ?? codecId;
+          }
+        }
+        if (s.type === 'codec' && s.mimeType) codecs.set(s.id, s.mimeType);
+      },
+    );
   }
-  const out: Taken = { latencies, stampErrors, frames, firstFrameMs, width, height, bytesReceived, state: pc?.connectionState ?? 'new' };
+  const out: Taken = {
+    latencies,
+    stampErrors,
+    frames,
+    firstFrameMs,
+    width,
+    height,
+    bytesReceived: bytes - lastBytes,
+    packetsReceived: packets - lastPackets,
+    codec: codecs.get(codecId) ?? 'unknown',
+    state: pc?.connectionState ?? 'new',
+  };
+  lastBytes = bytes;
+  lastPackets = packets;
   latencies = [];
   stampErrors = 0;
   frames = 0;

@@ -1,0 +1,65 @@
+/**
+ * werift peer connections for the Node WHIP/WHEP clients: loopback only, a loopback STUN responder instead of
+ * werift's public default, and only the codecs and RTCP feedback the sandbox SFU negotiates.
+ */
+import { RTCPeerConnection, RTCRtpCodecParameters, useFIR, useNACK, usePLI } from 'werift';
+import { acquireLoopbackStun } from './loopback-stun.js';
+
+export const VP8 = () =>
+  new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, rtcpFeedback: [useNACK(), usePLI(), useFIR()] });
+export const H264 = () =>
+  new RTCRtpCodecParameters({
+    mimeType: 'video/H264',
+    clockRate: 90000,
+    parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f',
+    rtcpFeedback: [useNACK(), usePLI(), useFIR()],
+  });
+export const OPUS = () =>
+  new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, parameters: 'minptime=10;useinbandfec=1' });
+
+export interface ClientPeer {
+  readonly pc: RTCPeerConnection;
+  /** Creates the offer, waits for gathering, and returns it with loopback candidates only. */
+  offer(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createClientPeer(codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] }): Promise<ClientPeer> {
+  const stun = await acquireLoopbackStun();
+  const pc = new RTCPeerConnection({
+    iceServers: [{ urls: stun.url }],
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceUseIpv6: false,
+    iceStunGatherTimeout: 2,
+    headerExtensions: { audio: [], video: [] },
+    codecs,
+  });
+  let closed = false;
+  return {
+    pc,
+    async offer() {
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise<void>((resolve) => {
+        if (pc.iceGatheringState === 'complete') return resolve();
+        const sub = pc.iceGatheringStateChange.subscribe((s) => {
+          if (s === 'complete') {
+            sub.unSubscribe();
+            resolve();
+          }
+        });
+      });
+      const sdp = pc.localDescription?.sdp ?? '';
+      // Offer only the loopback candidate so the server never sends to another address.
+      return sdp
+        .split('\r\n')
+        .filter((l) => !l.startsWith('a=candidate:') || l.split(' ')[4] === '127.0.0.1')
+        .join('\r\n');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pc.close().catch(() => undefined);
+      await stun.release();
+    },
+  };
+}
