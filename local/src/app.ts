@@ -1,6 +1,6 @@
 /**
  * The sandbox as a fastify app (no listening here; see server.ts): the IVS control-plane emulator, token checks,
- * the events WebSocket, the token API mount, the pages, and the media plane (SFU) when it is present.
+ * the events WebSocket, the token API mount, the pages, and the media plane (the SFU, local/src/media/plugin.ts).
  *
  * Route map:
  *   POST /<IvsOperation>, GET|POST|DELETE /tags/{arn}   IVS real-time API (AWS wire shape)
@@ -21,6 +21,7 @@ import { eventsPlugin } from './events/routes.js';
 import { errorHandler, notFoundHandler } from './http-errors.js';
 import { ivsApiPlugin } from './ivs-api/routes.js';
 import { IvsStore } from './ivs-api/store.js';
+import { registerMedia as registerSfu } from './media/plugin.js';
 import type { MediaDeps, MediaPlane } from './media/types.js';
 import { type SigningKey, generateP384PrivateKeyPem, loadSigningKey } from './tokens/keys.js';
 import { TokenVerifier } from './tokens/verify.js';
@@ -38,7 +39,7 @@ export interface BuildAppOptions extends SandboxOptionsInput {
   readonly tokenApi?: { readonly logger?: Logger; readonly metrics?: Metrics };
   /** @default Date.now */
   readonly nowMs?: () => number;
-  /** Media plane to use instead of local/src/media/plugin.ts (tests drive the control plane with a fake). */
+  /** Media plane to use instead of the SFU in local/src/media/plugin.ts (tests drive the control plane with a fake). */
   readonly registerMedia?: RegisterMedia;
   /** Serve HTTPS (and WSS) with this PEM key and certificate: phones on the LAN need a secure origin for the camera. */
   readonly https?: { readonly key: string; readonly cert: string };
@@ -55,7 +56,7 @@ export interface Sandbox {
   readonly defaultStageArn: string;
   /** minting=self-signed: the imported key pair the token API signs with. */
   readonly selfSigned?: { readonly publicKeyArn: string; readonly privateKeyPem: string };
-  /** The SFU, when local/src/media/plugin.ts is present and media is enabled. */
+  /** The media plane (the SFU unless overridden); undefined when media is disabled (`media: false`). */
   readonly media?: MediaPlane;
 }
 
@@ -66,21 +67,6 @@ declare module 'fastify' {
 }
 
 export type RegisterMedia = (app: FastifyInstance, deps: MediaDeps) => MediaPlane;
-
-/** The media plane is built by another module; until it exists the sandbox runs without WHIP/WHEP. */
-async function loadRegisterMedia(): Promise<RegisterMedia | undefined> {
-  const specifier = './media/plugin.js';
-  let mod: unknown;
-  try {
-    mod = await import(specifier);
-  } catch (err: unknown) {
-    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
-    if (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module/.test(String(err))) return undefined;
-    throw err;
-  }
-  const register = typeof mod === 'object' && mod !== null && 'registerMedia' in mod ? mod.registerMedia : undefined;
-  return typeof register === 'function' ? (register as RegisterMedia) : undefined;
-}
 
 /** The address this server's own clients (the token API's IVS client) reach it at, once it listens. */
 function selfEndpoint(app: FastifyInstance): string | undefined {
@@ -130,7 +116,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   }
 
   let media: MediaPlane | undefined;
-  const registerMedia = config.media ? (mediaOverride ?? (await loadRegisterMedia())) : undefined;
+  const registerMedia: RegisterMedia | undefined = config.media ? (mediaOverride ?? registerSfu) : undefined;
   if (registerMedia) {
     media = registerMedia(app, {
       verifyBearer: (authorization) => verifier.verifyBearer(authorization),

@@ -46,7 +46,7 @@ export const SandboxOptions = z.object({
       heartbeatMs: z.number().int().positive().default(15_000),
     })
     .prefault({}),
-  /** Register the media plane (WHIP/WHEP) when local/src/media/plugin.ts is present. */
+  /** Register the media plane (WHIP/WHEP, local/src/media/plugin.ts). Off only for tests of the control plane alone. */
   media: z.boolean().default(true),
   /** ICE host addresses the SFU offers; default: its own choice (loopback and LAN interfaces). */
   iceAddresses: z.array(z.string()).optional(),
