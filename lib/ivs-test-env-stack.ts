@@ -13,6 +13,11 @@ import { applyNagAcknowledgements } from './nag.js';
 export interface IvsTestEnvStackProps extends StackProps {
   /** Validated settings (from CDK context, see lib/config.ts). */
   readonly settings: EnvironmentSettings;
+  /**
+   * A directory of already-built pages to deploy instead of building web/ during synth (the stack tests use a fixture).
+   * @default - web/ is built by web/build.ts at synth time
+   */
+  readonly prebuiltSite?: string;
 }
 
 /**
@@ -41,6 +46,7 @@ export class IvsTestEnvStack extends Stack {
       // the cycle. API Gateway endpoints of this region are allowed instead; Cognito is exact.
       connectSources: [`https://*.execute-api.${Aws.REGION}.amazonaws.com`, this.auth.domainUrl],
       logRetention: settings.logRetention,
+      prebuiltContent: props.prebuiltSite,
     });
     const client = this.auth.clientFor(this.site);
 

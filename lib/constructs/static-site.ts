@@ -13,13 +13,21 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import {
+  Effect,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+  type AddToPrincipalPolicyResult,
+  type RoleProps,
+} from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../../lambda/token/contract.js';
 import { contentSecurityPolicy } from '../csp.js';
-import { REPO_ROOT, functionRole, repoPath, stackLogGroup, stackUuid } from '../defaults.js';
+import { REPO_ROOT, repoPath, stackLogGroup, stackUuid } from '../defaults.js';
 
 export interface StaticSiteProps {
   /**
@@ -28,6 +36,12 @@ export interface StaticSiteProps {
   readonly connectSources: readonly string[];
   /** Retention of the deployment custom resource's log group. */
   readonly logRetention: RetentionDays;
+  /**
+   * A directory of already-built pages to upload as they are (tests pass a tiny fixture, so synth does not depend on
+   * the pages' build).
+   * @default - web/ is built at synth time with web/build.ts
+   */
+  readonly prebuiltContent?: string;
 }
 
 /** The built pages: `web/build.ts` bundled on this machine (there is no Docker engine to fall back on). */
@@ -52,6 +66,34 @@ function webBuildSource(): ReturnType<typeof Source.asset> {
   });
 }
 
+interface InvalidationScopedRoleProps extends RoleProps {
+  /** The only distribution the role may invalidate. */
+  readonly distributionArn: string;
+}
+
+/**
+ * BucketDeployment grants cloudfront:CreateInvalidation/GetInvalidation on `*`, although CloudFront scopes both to a
+ * distribution ARN. This role rewrites that one grant to the site's distribution, so no policy in the stack has a `*`
+ * resource.
+ */
+class InvalidationScopedRole extends Role {
+  private readonly distributionArn: string;
+
+  constructor(scope: Construct, id: string, props: InvalidationScopedRoleProps) {
+    const { distributionArn, ...roleProps } = props;
+    super(scope, id, roleProps);
+    this.distributionArn = distributionArn;
+  }
+
+  override addToPrincipalPolicy(statement: PolicyStatement): AddToPrincipalPolicyResult {
+    const invalidationOnly = statement.actions.length > 0 && statement.actions.every((a) => a.startsWith('cloudfront:'));
+    if (invalidationOnly && statement.resources.includes('*') && statement.effect === Effect.ALLOW) {
+      return super.addToPrincipalPolicy(new PolicyStatement({ actions: statement.actions, resources: [this.distributionArn] }));
+    }
+    return super.addToPrincipalPolicy(statement);
+  }
+}
+
 /**
  * The pages: a private S3 bucket read by CloudFront through Origin Access Control, HTTPS only, with HSTS and a CSP.
  * The bucket empties itself on destroy.
@@ -62,10 +104,12 @@ export class StaticSite extends Construct {
   /** https://<distribution domain>, without trailing slash: also the site's browser origin. */
   public readonly url: string;
   private readonly logRetention: RetentionDays;
+  private readonly prebuiltContent?: string;
 
   constructor(scope: Construct, id: string, props: StaticSiteProps) {
     super(scope, id);
     this.logRetention = props.logRetention;
+    this.prebuiltContent = props.prebuiltContent;
 
     this.bucket = new Bucket(this, 'Bucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -174,9 +218,15 @@ export class StaticSite extends Construct {
    */
   public publish(config: SiteConfig): BucketDeployment {
     const logGroup = stackLogGroup(this, 'ContentLogs', this.logRetention);
-    const role = functionRole(this, 'ContentRole', logGroup, 'Copies the built pages and config.json into the site bucket');
+    const role = new InvalidationScopedRole(this, 'ContentRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Copies the built pages and config.json into the site bucket',
+      distributionArn: this.distribution.distributionArn,
+    });
+    logGroup.grantWrite(role);
+    const pages = this.prebuiltContent ? Source.asset(this.prebuiltContent) : webBuildSource();
     const deployment = new BucketDeployment(this, 'Content', {
-      sources: [webBuildSource(), Source.jsonData('config.json', config)],
+      sources: [pages, Source.jsonData('config.json', config)],
       destinationBucket: this.bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],
@@ -200,10 +250,6 @@ export class StaticSite extends Construct {
     ack(
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
       'The CDK bootstrap assets bucket, read-only: the deployment reads its source archives from there.',
-    );
-    ack(
-      'AwsSolutions-IAM5[Resource::*]',
-      'cloudfront:CreateInvalidation/GetInvalidation as CDK grants them (resource *); used once per deploy on this distribution.',
     );
     return deployment;
   }
