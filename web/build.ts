@@ -1,0 +1,161 @@
+/**
+ * Builds the static site: every web/pages/*.html plus its module script, bundled by esbuild as ES modules with code
+ * splitting, so a page loads only the stage driver its token needs (the IVS SDK sits in its own chunk, reached only by
+ * a dynamic import). Output names carry a content hash and the HTML is rewritten to them, so a CDN may cache assets
+ * forever while the HTML stays fresh.
+ *
+ * A page names its script as `<script type="module" src="assets/NAME.js">`; the source is the first that exists of
+ * web/src/pages/NAME.ts, web/src/NAME/page.ts. CSS: web/src/styles/site.css becomes `assets/site.css` (linked by
+ * every page); CSS a page script imports (e.g. uPlot's) is linked into that page automatically.
+ *
+ *   npm run build:web                      -> web/dist
+ *   tsx web/build.ts --outdir DIR [--no-minify]      (minified by default)
+ */
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+
+const WEB_DIR = dirname(fileURLToPath(import.meta.url));
+const PAGES_DIR = join(WEB_DIR, 'pages');
+const SRC_DIR = join(WEB_DIR, 'src');
+const STYLE_ENTRY = join(SRC_DIR, 'styles', 'site.css');
+/** Files copied as they are (icons, robots.txt ...). */
+const STATIC_DIR = join(WEB_DIR, 'static');
+const SCRIPT_REF = /<script\b[^>]*\bsrc="assets\/([\w-]+)\.js"[^>]*><\/script>/g;
+const STYLE_REF = /href="assets\/site\.css"/g;
+
+export interface BuildWebOptions {
+  /** Output directory; emptied first. */
+  readonly outdir: string;
+  /** Minify JS/CSS (deployments); off for the sandbox so stack traces read well. */
+  readonly minify?: boolean;
+}
+
+export interface BuildWebResult {
+  readonly outdir: string;
+  /** Built HTML pages, relative to outdir. */
+  readonly pages: readonly string[];
+  /** Every output file, relative to outdir. */
+  readonly files: readonly string[];
+}
+
+function entryFor(name: string): string {
+  const candidates = [join(SRC_DIR, 'pages', `${name}.ts`), join(SRC_DIR, name, 'page.ts')];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error(`page script assets/${name}.js: none of ${candidates.map((c) => relative(WEB_DIR, c)).join(', ')} exists`);
+  return found;
+}
+
+/** Maps each input entry point (relative to cwd, as esbuild reports it) to its JS output and CSS bundle. */
+function outputsByEntry(meta: Metafile, outdir: string): Map<string, { js: string; css?: string }> {
+  const map = new Map<string, { js: string; css?: string }>();
+  for (const [file, out] of Object.entries(meta.outputs)) {
+    if (!out.entryPoint) continue;
+    const rel = relative(outdir, resolve(file)).split('\\').join('/');
+    map.set(resolve(out.entryPoint), { js: rel, ...(out.cssBundle ? { css: relative(outdir, resolve(out.cssBundle)).split('\\').join('/') } : {}) });
+  }
+  return map;
+}
+
+export async function buildWeb(options: BuildWebOptions): Promise<BuildWebResult> {
+  const outdir = resolve(options.outdir);
+  const minify = options.minify ?? false;
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+
+  const pageFiles = (await readdir(PAGES_DIR)).filter((f) => f.endsWith('.html')).sort();
+  const html = new Map<string, string>();
+  const scriptNames = new Set<string>();
+  for (const page of pageFiles) {
+    const text = await readFile(join(PAGES_DIR, page), 'utf8');
+    html.set(page, text);
+    for (const m of text.matchAll(SCRIPT_REF)) scriptNames.add(m[1] as string);
+  }
+  const entries = new Map<string, string>([...scriptNames].map((n) => [n, entryFor(n)]));
+
+  const result = await build({
+    entryPoints: [...entries.values(), STYLE_ENTRY],
+    outdir: join(outdir, 'assets'),
+    outbase: WEB_DIR,
+    bundle: true,
+    format: 'esm',
+    splitting: true,
+    platform: 'browser',
+    target: ['es2022', 'chrome110', 'edge110', 'firefox115', 'safari16'],
+    entryNames: '[name]-[hash]',
+    chunkNames: 'chunks/[name]-[hash]',
+    assetNames: 'media/[name]-[hash]',
+    minify,
+    sourcemap: minify ? false : 'linked',
+    metafile: true,
+    legalComments: 'linked',
+    // The pages never talk to Node; keep process.env lookups in dependencies from pulling polyfills.
+    define: { 'process.env.NODE_ENV': minify ? '"production"' : '"development"' },
+    logLevel: 'warning',
+  });
+  const byEntry = outputsByEntry(result.metafile, outdir);
+  const style = byEntry.get(resolve(STYLE_ENTRY));
+  // A CSS entry's output is CSS, reported as the "js" field by outputsByEntry (its only output).
+  const styleHref = style?.js;
+  if (!styleHref) throw new Error('web/src/styles/site.css produced no output');
+
+  const pages: string[] = [];
+  for (const [page, text] of html) {
+    const extraCss: string[] = [];
+    let out = text.replace(SCRIPT_REF, (tag, name: string) => {
+      const built = byEntry.get(resolve(entries.get(name) as string));
+      if (!built) throw new Error(`${page}: no output for assets/${name}.js`);
+      if (built.css) extraCss.push(built.css);
+      return tag.replace(`assets/${name}.js`, built.js);
+    });
+    out = out.replace(STYLE_REF, `href="${styleHref}"`);
+    if (extraCss.length > 0) {
+      const links = extraCss.map((href) => `<link rel="stylesheet" href="${href}">`).join('\n    ');
+      out = out.replace('</head>', `  ${links}\n  </head>`);
+    }
+    await writeFile(join(outdir, page), out);
+    pages.push(page);
+  }
+
+  if (existsSync(STATIC_DIR)) {
+    for (const f of await readdir(STATIC_DIR)) await copyFile(join(STATIC_DIR, f), join(outdir, basename(f)));
+  }
+
+  const files = Object.keys(result.metafile.outputs).map((f) => relative(outdir, resolve(f)));
+  return { outdir, pages, files: [...pages, ...files].sort() };
+}
+
+function parseArgs(argv: readonly string[]): BuildWebOptions {
+  let outdir = join(WEB_DIR, 'dist');
+  // The command line builds for deployment (CDK, GitHub Pages): minified unless asked otherwise.
+  let minify = true;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--outdir') {
+      const value = argv[++i];
+      if (!value) throw new Error('--outdir needs a directory');
+      outdir = value;
+    } else if (arg === '--minify') {
+      minify = true;
+    } else if (arg === '--no-minify') {
+      minify = false;
+    } else {
+      throw new Error(`unknown argument ${arg ?? ''} (use --outdir DIR, --minify, --no-minify)`);
+    }
+  }
+  return { outdir, minify };
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (invokedDirectly) {
+  try {
+    const options = parseArgs(process.argv.slice(2));
+    const built = await buildWeb(options);
+    console.log(`built ${built.pages.length} pages, ${built.files.length} files into ${built.outdir}`);
+  } catch (err: unknown) {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  }
+}

@@ -1,0 +1,4 @@
+import { applyTranslations, initLang } from '../i18n/index.js';
+
+initLang();
+applyTranslations(document);
