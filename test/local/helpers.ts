@@ -1,9 +1,17 @@
 /** Shared set-up for the sandbox control-plane tests: a sandbox on 127.0.0.1:0, an SDK client, a WebSocket client. */
+import { jest } from '@jest/globals';
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { type BuildAppOptions, buildApp } from '../../local/src/app.js';
 import { ServerEvent } from '../../local/src/protocol.js';
+
+// fastify's inject() lazily requires light-my-request, which require()s the ESM-only `cookie` 2.x; jest's CommonJS
+// loader can't do that before Node 24.9. Only inject()'s `cookies` option uses it (these tests never do), so a CommonJS
+// stand-in is enough. Registered here, before any inject(), for every test file that imports the helpers.
+jest.mock('cookie', () => ({
+  stringifySetCookie: ({ name, value }: { name: string; value: string }) => `${name}=${encodeURIComponent(value)}`,
+}));
 
 // Node 20 here: the SDK's advice to upgrade is not what these tests are about.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
