@@ -155,7 +155,9 @@ describe('--self-signed', () => {
 
 describe('--stage (CreateParticipantToken through the SDK)', () => {
   const ivsMock = mockClient(IVSRealTimeClient);
-  beforeEach(() => ivsMock.reset());
+  beforeEach(() => {
+    ivsMock.reset();
+  });
   afterAll(() => ivsMock.restore());
 
   it('sends the request with the IVS field names and prints the token IVS issued', async () => {
