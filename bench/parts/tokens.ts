@@ -17,6 +17,8 @@ const TokenBenchResult = z.object({
   selfSignedPerSec: z.number().nonnegative(),
   handlerP99Ms: z.number().nonnegative(),
   handlerP50Ms: z.number().nonnegative(),
+  /** Bare ES384 signatures per second on this core: the ceiling any handler can reach. */
+  rawSignPerSec: z.number().nonnegative().optional(),
 });
 export type TokenBenchResult = z.infer<typeof TokenBenchResult>;
 

@@ -1,0 +1,66 @@
+/** The goals issues 4 and 7 set, each beside the figure measured for it (null, with the reason, when not measured). */
+import { fmtNumber } from './markdown.js';
+import { goal, type BenchResult, type Goal } from './schema.js';
+
+export function goalsFor(r: Pick<BenchResult, 'latency' | 'sfu' | 'tokens' | 'web'>): Goal[] {
+  const phases = r.latency?.phases ?? [];
+  const at = (n: number) => phases.find((p) => p.extraSubscribers === n);
+  const notRun = r.latency ? undefined : 'latency part not run';
+  const alone = at(0);
+  const hundred = at(100);
+  const largest = [...phases].filter((p) => p.cpuUsPerPacket !== null).sort((a, b) => b.extraSubscribers - a.extraSubscribers)[0];
+  const heaviest = [...(r.web?.pages ?? [])].sort((a, b) => b.gzipBytes - a.gzipBytes)[0];
+  const perSub = r.sfu?.cpuPercentPerSubscriber ?? null;
+  return [
+    goal('latency-alone-p95', 'sandbox glass-to-glass latency p95, viewer alone', alone?.latencyMs?.p95 ?? null, 'ms', '<=', 80, alone ? undefined : (notRun ?? 'no phase with 0 extra subscribers')),
+    goal(
+      'latency-100-p95',
+      'sandbox glass-to-glass latency p95 with 100 extra subscribers',
+      hundred?.latencyMs?.p95 ?? null,
+      'ms',
+      '<=',
+      100,
+      hundred ? `${hundred.extraConnected} of 100 connected` : (notRun ?? 'no phase with 100 extra subscribers (quick run?)'),
+    ),
+    goal('ttff-p95', 'viewer time-to-first-frame p95', r.latency?.timeToFirstFrameMs?.p95 ?? null, 'ms', '<=', 1000, notRun),
+    goal(
+      'sfu-us-per-packet',
+      'SFU CPU per forwarded packet',
+      largest?.cpuUsPerPacket ?? null,
+      'µs',
+      '<=',
+      20,
+      largest
+        ? `all sandbox CPU / packets forwarded with ${largest.extraSubscribers} extra subscribers; marginal (slope over phases) ${fmtNumber(r.sfu?.marginalCpuUsPerPacket ?? null)} µs`
+        : (notRun ?? 'no phase measured the SFU'),
+    ),
+    goal(
+      'sfu-subscribers-per-core',
+      'subscribers one core can forward to (~0.5 Mbit/s each)',
+      perSub !== null && perSub > 0 ? 100 / perSub : null,
+      'subscribers',
+      '>=',
+      300,
+      perSub !== null ? `slope ${fmtNumber(perSub, 3)} % of a core per subscriber` : (notRun ?? 'needs two or more phases'),
+    ),
+    goal(
+      'tokens-per-core',
+      'self-signed tokens per second per core (token handler)',
+      r.tokens?.selfSignedPerSecPerCore ?? null,
+      'tokens/s',
+      '>=',
+      2000,
+      r.tokens?.handlerP99Ms != null ? `handler p99 ${fmtNumber(r.tokens.handlerP99Ms, 2)} ms` : r.tokens ? undefined : 'tokens part not run',
+    ),
+    goal(
+      'page-js-gzip',
+      'heaviest page JavaScript beyond the IVS SDK, gzip',
+      heaviest ? heaviest.gzipBytes / 1000 : null,
+      'KB',
+      '<=',
+      60,
+      heaviest ? `${heaviest.page} (1 KB = 1,000 bytes)` : r.web ? 'no page' : 'web part not run',
+    ),
+  ];
+}
+
