@@ -1,4 +1,104 @@
 /** UI strings of the measurement panels and the cost page (web/src/measure/, web/src/cost/), merged in index.ts. */
 import type { Catalogue } from './types.js';
 
-export const measure = {} satisfies Catalogue;
+export const measure = {
+  // --- stats panel ----------------------------------------------------------------------------------------------
+  'stats.title': { 'zh-TW': '即時連線統計', en: 'Live connection stats' },
+  'stats.waiting': { 'zh-TW': '加入舞台後開始收集統計。', en: 'Stats start once you join the stage.' },
+  'stats.noStreams': { 'zh-TW': '尚無收發中的串流。', en: 'No stream is being sent or received yet.' },
+  'stats.failed': { 'zh-TW': '無法讀取統計：{detail}', en: 'Could not read stats: {detail}' },
+  'stats.download': { 'zh-TW': '下載原始統計 (JSON)', en: 'Download raw stats (JSON)' },
+  'stats.col.stream': { 'zh-TW': '串流', en: 'Stream' },
+  'stats.col.codec': { 'zh-TW': '編碼', en: 'Codec' },
+  'stats.col.bitrate': { 'zh-TW': '位元率 (kbit/s)', en: 'Bitrate (kbit/s)' },
+  'stats.col.fps': { 'zh-TW': 'FPS', en: 'FPS' },
+  'stats.col.resolution': { 'zh-TW': '解析度', en: 'Resolution' },
+  'stats.col.loss': { 'zh-TW': '封包遺失 %', en: 'Packet loss %' },
+  'stats.col.jitter': { 'zh-TW': '抖動 (ms)', en: 'Jitter (ms)' },
+  'stats.col.rtt': { 'zh-TW': 'RTT (ms)', en: 'RTT (ms)' },
+  'stats.col.nackPli': { 'zh-TW': 'NACK / PLI', en: 'NACK / PLI' },
+  'stats.col.limit': { 'zh-TW': '畫質受限原因', en: 'Quality limited by' },
+  'stats.col.freezes': { 'zh-TW': '凍結次數 (秒)', en: 'Freezes (s)' },
+  'stats.col.network': { 'zh-TW': '網路品質', en: 'Network quality' },
+  'stats.dir.outbound': { 'zh-TW': '送出', en: 'sent' },
+  'stats.dir.inbound': { 'zh-TW': '接收', en: 'received' },
+  'stats.kind.audio': { 'zh-TW': '音訊', en: 'audio' },
+  'stats.kind.video': { 'zh-TW': '視訊', en: 'video' },
+  'stats.chart.bitrate': { 'zh-TW': '位元率 (kbit/s)', en: 'Bitrate (kbit/s)' },
+  'stats.chart.fps': { 'zh-TW': '影格率 (FPS)', en: 'Frame rate (FPS)' },
+  'stats.chart.loss': { 'zh-TW': '封包遺失 (%)', en: 'Packet loss (%)' },
+  'stats.chart.rtt': { 'zh-TW': 'RTT (ms)', en: 'RTT (ms)' },
+
+  // --- latency panel --------------------------------------------------------------------------------------------
+  'latency.title': { 'zh-TW': '延遲量測（畫面到畫面）', en: 'Latency probe (glass to glass)' },
+  'latency.stampToggle': {
+    'zh-TW': '在送出的影像上方加上時間碼（下次發布時生效）',
+    en: 'Stamp a time code across the top of my outgoing video (applies the next time you publish)',
+  },
+  'latency.stampHint': {
+    'zh-TW': '觀眾端會從每一格畫面讀出時間碼並計算延遲。',
+    en: 'Viewers read the code from every frame and compute the delay.',
+  },
+  'latency.waitingVideo': { 'zh-TW': '等待主播的影像…', en: 'Waiting for a host’s video…' },
+  'latency.noStamp': {
+    'zh-TW': '收到的畫面沒有時間碼：請主播勾選「加上時間碼」後重新發布。',
+    en: 'The video carries no time code: ask the host to tick “Stamp a time code” and publish again.',
+  },
+  'latency.current': { 'zh-TW': '目前', en: 'Current' },
+  'latency.p50': { 'zh-TW': 'p50', en: 'p50' },
+  'latency.p95': { 'zh-TW': 'p95', en: 'p95' },
+  'latency.samples': { 'zh-TW': '樣本數', en: 'Samples' },
+  'latency.decodeErrors': { 'zh-TW': '無法解碼的畫面', en: 'Frames without a readable code' },
+  'latency.firstFrame': { 'zh-TW': '首格畫面時間', en: 'Time to first frame' },
+  'latency.ms': { 'zh-TW': '{value} ms', en: '{value} ms' },
+  'latency.histogram': { 'zh-TW': '延遲分布 (ms)', en: 'Latency histogram (ms)' },
+  'latency.export': { 'zh-TW': '匯出此次量測 (JSON)', en: 'Export this run (JSON)' },
+  'latency.reset': { 'zh-TW': '重新開始', en: 'Start a new run' },
+  'latency.clock.syncing': { 'zh-TW': '正在與伺服器對時…', en: 'Syncing the clock with the server…' },
+  'latency.clock.synced': {
+    'zh-TW': '時鐘偏移 {offset} ms（誤差 ± {error} ms，{samples} 次取樣）',
+    en: 'Clock offset {offset} ms (error ± {error} ms, {samples} samples)',
+  },
+  'latency.clock.local': {
+    'zh-TW': '未對時：使用本機時鐘（主播與觀眾在同一台電腦時可信）。',
+    en: 'Not synced: using this computer’s clock (trustworthy when host and viewer share one computer).',
+  },
+  'latency.clock.failed': {
+    'zh-TW': '對時失敗（{detail}），改用本機時鐘。',
+    en: 'Clock sync failed ({detail}); using this computer’s clock.',
+  },
+  'latency.clock.resync': { 'zh-TW': '重新對時', en: 'Sync clock again' },
+
+  // --- cost page ------------------------------------------------------------------------------------------------
+  'cost.title': { 'zh-TW': 'IVS 即時串流費用估算', en: 'IVS real-time streaming cost estimator' },
+  'cost.intro': {
+    'zh-TW': 'IVS 即時串流按「參與者小時」計費：每位主播與每位觀眾連在舞台上的每一小時都算一次。',
+    en: 'IVS real-time streaming bills participant hours: every hour each host and each viewer is connected to a stage.',
+  },
+  'cost.hosts': { 'zh-TW': '主播人數', en: 'Hosts' },
+  'cost.viewers': { 'zh-TW': '觀眾人數', en: 'Viewers' },
+  'cost.hours': { 'zh-TW': '時數', en: 'Hours' },
+  'cost.tier': { 'zh-TW': '解析度等級', en: 'Resolution tier' },
+  'cost.freeTier': { 'zh-TW': '扣除免費額度（新帳號前 12 個月每月 {hours} 參與者小時）', en: 'Subtract the free tier ({hours} participant hours a month for a new account’s first 12 months)' },
+  'cost.participantHours': { 'zh-TW': '參與者小時', en: 'Participant hours' },
+  'cost.billableHours': { 'zh-TW': '計費參與者小時', en: 'Billable participant hours' },
+  'cost.rate': { 'zh-TW': '費率（每參與者小時）', en: 'Rate (per participant hour)' },
+  'cost.total': { 'zh-TW': '估計費用', en: 'Estimated cost' },
+  'cost.invalid': { 'zh-TW': '{field}：{message}', en: '{field}: {message}' },
+  'cost.seedTitle': { 'zh-TW': '原 README 的三個範例', en: 'The original README’s three examples' },
+  'cost.seedIntro': {
+    'zh-TW': '原 README 以每參與者小時 ${seedRate} 估算；下表並列目前費率的結果。',
+    en: 'The original README priced a participant hour at ${seedRate}; the table sets it beside current rates.',
+  },
+  'cost.col.scenario': { 'zh-TW': '情境', en: 'Scenario' },
+  'cost.col.seed': { 'zh-TW': '原 README', en: 'Original README' },
+  'cost.col.now': { 'zh-TW': '目前費率 ({tier})', en: 'Current rate ({tier})' },
+  'cost.col.ratio': { 'zh-TW': '差異', en: 'Difference' },
+  'cost.scenario': { 'zh-TW': '{hosts} 主播 + {viewers} 觀眾，{hours} 小時', en: '{hosts} host + {viewers} viewers, {hours} h' },
+  'cost.source': { 'zh-TW': '費率來源：{source}（記錄於 {date}）', en: 'Rates from {source} (recorded {date})' },
+  'cost.unverified': {
+    'zh-TW': '注意：{note}',
+    en: 'Note: {note}',
+  },
+  'cost.dataFailed': { 'zh-TW': '無法載入費率檔：{detail}', en: 'Could not load the rate file: {detail}' },
+} satisfies Catalogue;
