@@ -133,6 +133,13 @@ export class Sfu implements MediaPlane {
     if (!publisher || publisher.closed) {
       throw new SandboxError(404, 'PUBLISHER_NOT_FOUND', `participant "${publisherParticipantId}" is not publishing on this stage`);
     }
+    // One subscription per (participant, publisher), as an IVS participant has: a second one with the same token
+    // is a reused token, not a second viewer.
+    for (const s of publisher.subscribers) {
+      if (s.participant.participantId === p.participantId && !s.closed) {
+        throw new SandboxError(409, 'TOKEN_IN_USE', 'this participant already subscribes to that publisher: DELETE the existing session first');
+      }
+    }
 
     const codecs: { audio: ReturnType<typeof toWeriftCodec>[]; video: ReturnType<typeof toWeriftCodec>[] } = { audio: [], video: [] };
     for (const [kind, forwarder] of publisher.forwarders) {
