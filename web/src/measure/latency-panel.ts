@@ -95,15 +95,18 @@ export function mountLatencyPanel(options: LatencyPanelOptions): () => void {
   const now = (): number => Date.now() + (clock?.offsetMs ?? 0);
 
   section.classList.add('measure-panel');
-  section.replaceChildren();
-  const heading = document.createElement('h2');
+  // Keep the page's own heading (it is translated by the page and labels the section); bring one otherwise.
+  const pageHeading = section.querySelector('h2');
+  section.replaceChildren(...(pageHeading ? [pageHeading] : []));
+  const heading = pageHeading ?? document.createElement('h2');
   const clockLine = document.createElement('p');
   clockLine.className = 'measure-clock';
   const resync = document.createElement('button');
   resync.type = 'button';
   resync.className = 'measure-resync';
   resync.hidden = true;
-  section.append(heading, clockLine, resync);
+  if (!pageHeading) section.append(heading);
+  section.append(clockLine, resync);
 
   let apiUrl: string | null = options.apiUrl ?? null;
   const sync = async (): Promise<void> => {
@@ -263,7 +266,7 @@ export function mountLatencyPanel(options: LatencyPanelOptions): () => void {
   }
 
   function render(): void {
-    heading.textContent = t('latency.title');
+    if (!pageHeading) heading.textContent = t('latency.title');
     clockLine.textContent =
       clockState.kind === 'syncing'
         ? t('latency.clock.syncing')
@@ -291,6 +294,6 @@ export function mountLatencyPanel(options: LatencyPanelOptions): () => void {
   cleanups.push(onLangChange(() => render()));
   return () => {
     for (const c of cleanups.splice(0)) c();
-    section.replaceChildren();
+    section.replaceChildren(...(pageHeading ? [pageHeading] : []));
   };
 }

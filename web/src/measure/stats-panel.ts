@@ -96,8 +96,10 @@ export function mountStatsPanel(options: StatsPanelOptions = {}): () => void {
   const rawLimit = options.rawSamples ?? 300;
 
   section.classList.add('measure-panel');
-  section.replaceChildren();
-  const heading = document.createElement('h2');
+  // Keep the page's own heading (it is translated by the page and labels the section); bring one otherwise.
+  const pageHeading = section.querySelector('h2');
+  section.replaceChildren(...(pageHeading ? [pageHeading] : []));
+  const heading = pageHeading ?? document.createElement('h2');
   const status = document.createElement('p');
   status.className = 'measure-status';
   status.setAttribute('role', 'status');
@@ -112,7 +114,8 @@ export function mountStatsPanel(options: StatsPanelOptions = {}): () => void {
   button.type = 'button';
   button.className = 'measure-download';
   button.disabled = true;
-  section.append(heading, status, table, charts, button);
+  if (!pageHeading) section.append(heading);
+  section.append(status, table, charts, button);
 
   const chartObjs = CHARTS.map(({ metric, title }) => {
     const host = document.createElement('div');
@@ -128,7 +131,7 @@ export function mountStatsPanel(options: StatsPanelOptions = {}): () => void {
   const raw: unknown[] = [];
 
   const renderStatic = (): void => {
-    heading.textContent = t('stats.title');
+    if (!pageHeading) heading.textContent = t('stats.title');
     button.textContent = t('stats.download');
     thead.replaceChildren(...COLUMNS.map((id) => Object.assign(document.createElement('th'), { textContent: t(id) })));
     for (const c of chartObjs) c.chart.setTitle(t(c.title));
@@ -216,6 +219,6 @@ export function mountStatsPanel(options: StatsPanelOptions = {}): () => void {
     stopFollow?.();
     offLang();
     for (const c of chartObjs) c.chart.destroy();
-    section.replaceChildren();
+    section.replaceChildren(...(pageHeading ? [pageHeading] : []));
   };
 }
