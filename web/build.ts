@@ -7,6 +7,7 @@
  * A page names its script as `<script type="module" src="assets/NAME.js">`; the source is the first that exists of
  * web/src/pages/NAME.ts, web/src/NAME/page.ts. CSS: web/src/styles/site.css becomes `assets/site.css` (linked by
  * every page); CSS a page script imports (e.g. uPlot's) is linked into that page automatically.
+ * `<!-- include:NAME -->` inserts web/pages/partials/NAME.html (one level, no nesting).
  *
  *   npm run build:web                      -> web/dist
  *   tsx web/build.ts --outdir DIR [--no-minify]      (minified by default)
@@ -15,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 
 const WEB_DIR = dirname(fileURLToPath(import.meta.url));
 const PAGES_DIR = join(WEB_DIR, 'pages');
@@ -25,6 +26,40 @@ const STYLE_ENTRY = join(SRC_DIR, 'styles', 'site.css');
 const STATIC_DIR = join(WEB_DIR, 'static');
 const SCRIPT_REF = /<script\b[^>]*\bsrc="assets\/([\w-]+)\.js"[^>]*><\/script>/g;
 const STYLE_REF = /href="assets\/site\.css"/g;
+/** `<!-- include:NAME -->` pulls in web/pages/partials/NAME.html (header, event log card ...), shared by pages. */
+const INCLUDE = /<!--\s*include:([\w-]+)\s*-->/g;
+const PARTIALS_DIR = join(PAGES_DIR, 'partials');
+
+async function expandIncludes(text: string, page: string): Promise<string> {
+  const names = [...new Set([...text.matchAll(INCLUDE)].map((m) => m[1] as string))];
+  const parts = new Map<string, string>();
+  for (const name of names) {
+    const file = join(PARTIALS_DIR, `${name}.html`);
+    if (!existsSync(file)) throw new Error(`${page}: include ${name}: ${relative(WEB_DIR, file)} does not exist`);
+    parts.set(name, (await readFile(file, 'utf8')).trimEnd());
+  }
+  return text.replace(INCLUDE, (_whole, name: string) => parts.get(name) ?? '');
+}
+
+/**
+ * zod's `z` namespace object drags in every message locale (~60 KB gzip) because the shared contracts import
+ * `{ z }`. The pages only ever show zod's English messages, so its locale index is replaced by English alone.
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer)
+        ? { path: join(args.resolveDir, args.path), namespace: 'zod-locales' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from './en.js';`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
 
 export interface BuildWebOptions {
   /** Output directory; emptied first. */
@@ -69,14 +104,20 @@ export async function buildWeb(options: BuildWebOptions): Promise<BuildWebResult
   const html = new Map<string, string>();
   const scriptNames = new Set<string>();
   for (const page of pageFiles) {
-    const text = await readFile(join(PAGES_DIR, page), 'utf8');
+    const text = await expandIncludes(await readFile(join(PAGES_DIR, page), 'utf8'), page);
     html.set(page, text);
     for (const m of text.matchAll(SCRIPT_REF)) scriptNames.add(m[1] as string);
   }
   const entries = new Map<string, string>([...scriptNames].map((n) => [n, entryFor(n)]));
 
   const result = await build({
-    entryPoints: [...entries.values(), STYLE_ENTRY],
+    entryPoints: [
+      ...entries.values(),
+      STYLE_ENTRY,
+      // An entry of its own puts the IVS SDK in a chunk of its own: only the IVS driver chunk imports it, so sandbox
+      // pages never fetch it, and bench/parts/web.ts can tell SDK bytes from ours (its license comment names it).
+      { in: 'amazon-ivs-web-broadcast', out: 'vendor/ivs-sdk' },
+    ],
     outdir: join(outdir, 'assets'),
     outbase: WEB_DIR,
     bundle: true,
@@ -90,10 +131,11 @@ export async function buildWeb(options: BuildWebOptions): Promise<BuildWebResult
     minify,
     sourcemap: minify ? false : 'linked',
     metafile: true,
-    legalComments: 'linked',
+    legalComments: 'eof',
     // The pages never talk to Node; keep process.env lookups in dependencies from pulling polyfills.
     define: { 'process.env.NODE_ENV': minify ? '"production"' : '"development"' },
     logLevel: 'warning',
+    plugins: [zodEnglishOnly],
   });
   const byEntry = outputsByEntry(result.metafile, outdir);
   const style = byEntry.get(resolve(STYLE_ENTRY));

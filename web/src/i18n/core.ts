@@ -44,8 +44,7 @@ export const core = {
   'home.backend.viewerAccess': { 'zh-TW': '觀看權限', en: 'Viewer access' },
   'home.backend.signIn': { 'zh-TW': '直播端登入', en: 'Broadcaster sign-in' },
   'home.access.public': { 'zh-TW': '公開（不需登入）', en: 'public (no sign-in)' },
-  'home.access.authenticated': { 'zh-TW': '需要登入', en: 'signed-in users only' },
-  'home.access.disabled': { 'zh-TW': '停用（請貼上權杖）', en: 'disabled (paste a token)' },
+  'home.access.signed-in': { 'zh-TW': '需要登入', en: 'signed-in users only' },
   'home.signIn.cognito': { 'zh-TW': 'Cognito 登入頁', en: 'Cognito hosted UI' },
   'home.signIn.none': { 'zh-TW': '不需要', en: 'not required' },
   'home.tokens.heading': { 'zh-TW': '權杖狀態', en: 'Token status' },
@@ -138,9 +137,9 @@ export const core = {
     'zh-TW': '權杖 API 錯誤 {code}：{detail}',
     en: 'Token API error {code}: {detail}',
   },
-  'api.viewerDisabled': {
-    'zh-TW': '此站台未開放觀看端權杖；請貼上權杖。',
-    en: 'This site hands out no viewer tokens; paste one.',
+  'api.noApi': {
+    'zh-TW': '此站台沒有權杖 API；請貼上權杖。',
+    en: 'This site has no token API; paste a token.',
   },
   'api.viewerNeedsSignIn': {
     'zh-TW': '觀看端需登入後才能取得權杖。',
@@ -262,6 +261,10 @@ export const core = {
   // --- errors: what happened and what to do (keys: error.<StageErrorReason>) -----------------------------------
   'error.heading': { 'zh-TW': '發生問題', en: 'Something went wrong' },
   'error.dismiss': { 'zh-TW': '關閉訊息', en: 'Dismiss' },
+  'error.tokenMissing': {
+    'zh-TW': '還沒有權杖。請從 API 取得或貼上一個權杖。',
+    en: 'There is no token yet. Get one from the API or paste one.',
+  },
   'error.tokenMalformed': {
     'zh-TW': '這不是有效的參與者權杖（{detail}）。請重新複製完整的權杖。',
     en: 'This is not a valid participant token ({detail}). Copy the whole token again.',
