@@ -199,17 +199,20 @@ export function loadMarkdown(r: LoadResult): string {
   out.push('');
   out.push(`${goalMet === null ? '' : `${mark(goalMet)} `}**${r.succeeded} of ${r.requested} succeeded (${pct} %)**${goalMet === null ? '' : ' — goal ≥ 99 %'}.`);
   out.push('');
-  out.push(
-    table(
-      ['figure', 'p50', 'p95', 'p99', 'n'],
-      [
-        ['join (WHEP POST → connected), ms', ...summaryCells(r.joinMs)],
-        ['first media packet, ms', ...summaryCells(r.firstPacketMs)],
-        ['packet loss per subscriber, %', ...summaryCells(r.lossPercent)],
-      ],
-    ),
-  );
+  const rows: string[][] =
+    r.mode === 'tokens'
+      ? [['token request, incl. any 429 waits, ms', ...summaryCells(r.tokens?.latencyMs ?? r.joinMs)]]
+      : [
+          ['join (offer → ICE+DTLS connected), ms', ...summaryCells(r.joinMs)],
+          ['first media packet (from offer), ms', ...summaryCells(r.firstPacketMs)],
+          ['packet loss per subscriber, %', ...summaryCells(r.lossPercent)],
+        ];
+  out.push(table(['figure', 'p50', 'p95', 'p99', 'n'], rows));
   out.push('');
+  if (r.mode === 'subscribers') {
+    out.push(`Packets received by all subscribers: ${r.packetsTotal.toLocaleString('en-US')}.`);
+    out.push('');
+  }
   if (r.tokens) {
     out.push(`Token statuses: ${Object.entries(r.tokens.statuses).map(([k, v]) => `${k} × ${v}`).join(', ')}; 429 retries honoured: ${r.tokens.retries429}.`);
     out.push('');
@@ -223,21 +226,23 @@ export function loadMarkdown(r: LoadResult): string {
   const l = r.limits;
   out.push('## Limits');
   out.push('');
-  out.push(
-    table(
-      ['resource', 'value'],
-      [
-        ['ulimit -n (open files)', fmtNumber(l.ulimitNoFile, 0)],
-        ['ephemeral port range size', fmtNumber(l.ephemeralPorts, 0)],
-        ['server peak CPU % of a core / RSS MiB', l.serverPeak ? `${fmtNumber(l.serverPeak.cpuPercent)} / ${fmtNumber(l.serverPeak.rssMiB)}` : '—'],
-        ['clients peak CPU % of a core / RSS MiB', l.clientsPeak ? `${fmtNumber(l.clientsPeak.cpuPercent)} / ${fmtNumber(l.clientsPeak.rssMiB)}` : '—'],
-        ['system CPU busy during hold, % of all cores', fmtNumber(l.systemCpuBusyPercent)],
-        ['peak open fds (server)', fmtNumber(l.openFdsPeak, 0)],
-        ['peak UDP sockets (system)', fmtNumber(l.udpSocketsPeak, 0)],
-      ],
-    ),
-  );
-  out.push('');
+  if (r.mode === 'subscribers') {
+    out.push(
+      table(
+        ['resource (measured during the hold)', 'value'],
+        [
+          ['ulimit -n (open files)', fmtNumber(l.ulimitNoFile, 0)],
+          ['ephemeral port range size', fmtNumber(l.ephemeralPorts, 0)],
+          ['SFU (sandbox process) CPU % of one core / peak RSS MiB', l.serverPeak ? `${fmtNumber(l.serverPeak.cpuPercent)} / ${fmtNumber(l.serverPeak.peakRssMiB ?? l.serverPeak.rssMiB)}` : '—'],
+          ['subscriber processes CPU % of one core / peak RSS MiB', l.clientsPeak ? `${fmtNumber(l.clientsPeak.cpuPercent)} / ${fmtNumber(l.clientsPeak.peakRssMiB ?? l.clientsPeak.rssMiB)}` : '—'],
+          ['machine CPU busy, % of all cores', fmtNumber(l.systemCpuBusyPercent)],
+          ['peak open fds (SFU)', fmtNumber(l.openFdsPeak, 0)],
+          ['peak UDP sockets (whole machine)', fmtNumber(l.udpSocketsPeak, 0)],
+        ],
+      ),
+    );
+    out.push('');
+  }
   out.push(`Verdict: ${l.verdict}`);
   out.push('');
   return out.join('\n');
