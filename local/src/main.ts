@@ -2,13 +2,17 @@
  * `npm start`: builds the pages, starts the sandbox, prints where everything is, and closes cleanly on Ctrl-C.
  *
  *   npm start -- [--port 8080] [--host 127.0.0.1] [--minting api|self-signed] [--key signing-key.pem]
- *                [--region us-east-1] [--https-key key.pem --https-cert cert.pem] [--verbose]
+ *                [--region us-east-1] [--https-key key.pem --https-cert cert.pem] [--no-build | --web-root DIR]
+ *                [--verbose]
  *
- * PORT in the environment sets the port too (the flag wins). --host 0.0.0.0 makes it reachable from phones on the LAN.
+ * PORT in the environment sets the port too (the flag wins). --host 0.0.0.0 makes it reachable from phones on the LAN
+ * (and the SFU offers the LAN addresses as ICE candidates); phones need HTTPS for the camera (--https-key/--https-cert).
+ * Bad flags print the usage and exit 2. On SIGINT/SIGTERM it closes and exits 0 once nothing is left running; if
+ * something still holds the process a few seconds after the close, it names what and exits 1.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -17,11 +21,27 @@ import { z } from 'zod';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/powertools.js';
 import { MintingMode } from '../../lambda/token/contract.js';
 import { DEFAULT_REGION } from './config.js';
-import { closeOnSignals, startServer } from './server.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const webBuildModule = join(repoRoot, 'web', 'build.ts');
 const webOutDir = join(repoRoot, 'web', 'dist');
+/** Pages listed first, in this order, when they exist; any other built page follows. */
+const KNOWN_PAGES = ['index.html', 'broadcaster.html', 'viewer.html', 'tools.html', 'cost.html'];
+/** After a clean close the event loop should be empty; this long after, whatever still holds it is a leak. */
+const STRAY_HANDLE_GRACE_MS = 3000;
+
+const USAGE = `usage: npm start -- [options]
+  --port N                 port to listen on (default: $PORT or 8080; 0 = any free port)
+  --host ADDR              address to listen on (default 127.0.0.1; 0.0.0.0 = reachable from the LAN)
+  --minting api|self-signed  how the token API mints: CreateParticipantToken (default) or a self-signed key
+  --key FILE               PEM P-384 private key that signs the emulator's tokens (default: a new key per start)
+  --region REGION          region in ARNs (default us-east-1)
+  --https-key FILE --https-cert FILE   serve HTTPS/WSS (phones need a secure origin for the camera)
+  --no-build               serve web/dist as it is, without rebuilding the pages
+  --web-root DIR           serve the pages in DIR (implies --no-build)
+  --verbose                request logs and the token API's logs and metrics
+  -h, --help               this text
+`;
 
 const Cli = z.object({
   port: z.coerce.number().int().min(0).max(65535),
@@ -32,10 +52,12 @@ const Cli = z.object({
   httpsKey: z.string().optional(),
   httpsCert: z.string().optional(),
   verbose: z.boolean(),
+  build: z.boolean(),
+  webRoot: z.string().min(1).optional(),
 });
 
-function fail(message: string): never {
-  process.stderr.write(`sandbox: ${message}\n`);
+function fail(message: string, usage = false): never {
+  process.stderr.write(`sandbox: ${message}\n${usage ? `\n${USAGE}` : ''}`);
   process.exit(2);
 }
 
@@ -52,22 +74,22 @@ function readArgs(): z.infer<typeof Cli> {
         'https-key': { type: 'string' },
         'https-cert': { type: 'string' },
         verbose: { type: 'boolean' },
+        'no-build': { type: 'boolean' },
+        'web-root': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     }));
   } catch (err: unknown) {
-    fail(err instanceof Error ? err.message : String(err));
+    fail(err instanceof Error ? err.message : String(err), true);
   }
   if (values.help) {
-    process.stdout.write(
-      'usage: npm start -- [--port 8080] [--host 127.0.0.1|0.0.0.0] [--minting api|self-signed] [--key FILE]\n' +
-        '                    [--region us-east-1] [--https-key FILE --https-cert FILE] [--verbose]\n',
-    );
+    process.stdout.write(USAGE);
     process.exit(0);
   }
+  const envPort = process.env['PORT'];
   const parsed = Cli.safeParse({
-    port: values.port ?? process.env['PORT'] ?? 8080,
+    port: values.port ?? (envPort !== undefined && envPort.trim() !== '' ? envPort : 8080),
     host: values.host ?? '127.0.0.1',
     minting: values.minting ?? 'api',
     key: values.key,
@@ -75,12 +97,15 @@ function readArgs(): z.infer<typeof Cli> {
     httpsKey: values['https-key'],
     httpsCert: values['https-cert'],
     verbose: values.verbose ?? false,
+    build: !(values['no-build'] ?? false) && values['web-root'] === undefined,
+    webRoot: values['web-root'],
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    fail(`--${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid'}`);
+    const flag = String(issue?.path[0] ?? '?').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    fail(`--${flag}: ${issue?.message ?? 'invalid'}`, true);
   }
-  if ((parsed.data.httpsKey === undefined) !== (parsed.data.httpsCert === undefined)) fail('--https-key and --https-cert go together');
+  if ((parsed.data.httpsKey === undefined) !== (parsed.data.httpsCert === undefined)) fail('--https-key and --https-cert go together', true);
   return parsed.data;
 }
 
@@ -94,36 +119,118 @@ function readFileOrFail(path: string, what: string): string {
 
 /** Builds web/ into web/dist with the web module's own builder, when there is one. */
 async function buildPages(): Promise<string | undefined> {
-  if (!existsSync(webBuildModule)) return undefined;
+  if (!existsSync(webBuildModule)) return existsSync(webOutDir) ? webOutDir : undefined;
   const specifier = '../../web/build.js';
   const mod: unknown = await import(specifier);
   const buildWeb = typeof mod === 'object' && mod !== null && 'buildWeb' in mod ? mod.buildWeb : undefined;
   if (typeof buildWeb !== 'function') fail('web/build.ts does not export buildWeb(options)');
-  await (buildWeb as (options: { outdir: string; minify?: boolean }) => Promise<void>)({ outdir: webOutDir, minify: false });
+  await (buildWeb as (options: { outdir: string; minify?: boolean }) => Promise<unknown>)({ outdir: webOutDir, minify: false });
   return webOutDir;
+}
+
+async function pagesRoot(args: z.infer<typeof Cli>): Promise<string | undefined> {
+  if (args.webRoot !== undefined) {
+    const dir = resolve(args.webRoot);
+    if (!existsSync(dir)) fail(`--web-root: ${dir} does not exist`);
+    return dir;
+  }
+  if (!args.build) return existsSync(webOutDir) ? webOutDir : undefined;
+  try {
+    return await buildPages();
+  } catch (err: unknown) {
+    fail(`building the pages failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 function lanAddresses(): string[] {
   return Object.values(networkInterfaces())
     .flat()
-    .filter((i): i is NonNullable<typeof i> => i !== undefined && i.family === 'IPv4' && !i.internal)
+    .filter((i): i is NonNullable<typeof i> => i !== undefined && i.family === 'IPv4' && !i.internal && !i.address.startsWith('169.254.'))
     .map((i) => i.address);
+}
+
+/** Built pages, the well-known ones first. */
+function listPages(webRoot: string | undefined): string[] {
+  if (webRoot === undefined || !existsSync(webRoot)) return [];
+  const html = readdirSync(webRoot).filter((f) => f.endsWith('.html'));
+  return [...KNOWN_PAGES.filter((p) => html.includes(p)), ...html.filter((p) => !KNOWN_PAGES.includes(p)).sort()];
+}
+
+interface BannerInput {
+  readonly scheme: 'http' | 'https';
+  readonly port: number;
+  readonly host: string;
+  readonly lanAddresses: readonly string[];
+  readonly pages: readonly string[];
+  readonly stageArn: string;
+  readonly minting: 'api' | 'self-signed';
+  readonly region: string;
+  readonly media: boolean;
+}
+
+/** What `npm start` prints once it listens: where the pages are and how to get tokens (never a token itself). */
+function banner(b: BannerInput): string {
+  const wildcard = b.host === '0.0.0.0' || b.host === '::';
+  const loopback = b.host === '127.0.0.1' || b.host === '::1' || b.host === 'localhost';
+  const hosts = wildcard ? ['localhost', ...b.lanAddresses] : [loopback ? 'localhost' : b.host.includes(':') ? `[${b.host}]` : b.host];
+  const local = `${b.scheme}://${loopback || wildcard ? 'localhost' : hosts[0]}:${b.port}`;
+  const pageLines = hosts.flatMap((h) => {
+    const base = `${b.scheme}://${h}:${b.port}`;
+    if (b.pages.length === 0) return [`  ${base}/  (no pages built)`];
+    return b.pages.map((p) => `  ${base}/${p === 'index.html' ? '' : p}`);
+  });
+  const lines = [
+    '',
+    `IVS real-time sandbox: no AWS account needed; tokens minted by ${b.minting === 'api' ? 'CreateParticipantToken' : 'a self-signed key'}`,
+    '',
+    'Pages:',
+    ...pageLines,
+    '',
+    `  stage       ${b.stageArn}`,
+    `  IVS API     aws ivs-realtime list-stages --endpoint-url ${local} --region ${b.region}   (any credentials)`,
+    `  media       ${b.media ? `WHIP ${local}/whip, WHEP ${local}/whep/<participantId>` : 'off'}`,
+    '',
+    'Tokens (no login: a dev identity stands in for Cognito):',
+    `  viewer      npm run -s token -- --role viewer --api ${local}/api`,
+    `  publisher   npm run -s token -- --role publisher --api ${local}/api --bearer dev`,
+    `  or          curl -s -X POST ${local}/api/tokens -H 'content-type: application/json' -d '{"role":"viewer"}'`,
+    ...(wildcard && b.scheme === 'http'
+      ? ['', 'Phones on the LAN: browsers allow the camera only on https:// (or localhost); start with --https-key/--https-cert.']
+      : []),
+    '',
+    'Ctrl-C stops it.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/**
+ * After the close: exit 0 when the event loop drains by itself (nothing left open). If something still holds it after
+ * the grace period, name it and exit 1, so a leak shows instead of hiding behind process.exit.
+ */
+function finish(code: number): void {
+  if (code !== 0) process.exit(code);
+  process.exitCode = 0;
+  const watchdog = setTimeout(() => {
+    const left = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'Timeout');
+    process.stderr.write(`sandbox: still running after close: ${left.join(', ') || 'unknown'}\n`);
+    process.exit(1);
+  }, STRAY_HANDLE_GRACE_MS);
+  watchdog.unref();
 }
 
 async function main(): Promise<void> {
   const args = readArgs();
+  // Loaded after the flags are read: usage errors and --help answer at once, without loading the SFU and the SDK.
+  const { closeOnSignals, startServer } = await import('./server.js');
+  // The SDK's advice to move to Node 22 is about AWS, not about this local tool.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const signingKeyPem = args.key === undefined ? undefined : readFileOrFail(args.key, '--key');
   const https =
     args.httpsKey !== undefined && args.httpsCert !== undefined
       ? { key: readFileOrFail(args.httpsKey, '--https-key'), cert: readFileOrFail(args.httpsCert, '--https-cert') }
       : undefined;
-
-  let webRoot: string | undefined;
-  try {
-    webRoot = await buildPages();
-  } catch (err: unknown) {
-    fail(`building the pages failed: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const webRoot = await pagesRoot(args);
 
   // The token API logs every request and prints EMF metrics, as in Lambda: useful with --verbose, noise otherwise.
   let tokenApi: { logger: Logger; metrics: Metrics } | undefined;
@@ -149,36 +256,28 @@ async function main(): Promise<void> {
       ...(tokenApi ? { tokenApi } : {}),
     });
   } catch (err: unknown) {
+    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+    if (code === 'EADDRINUSE') fail(`port ${args.port} on ${args.host} is in use: pick another with --port (or PORT)`);
+    if (code === 'EADDRNOTAVAIL') fail(`--host ${args.host} is not an address of this machine`);
     fail(err instanceof Error ? err.message : String(err));
   }
-  closeOnSignals(app);
+  closeOnSignals(app, finish);
 
   const address = app.server.address();
-  const port = address !== null && typeof address === 'object' ? address.port : args.port;
-  const scheme = https ? 'https' : 'http';
-  const wildcard = args.host === '0.0.0.0' || args.host === '::';
-  const hosts = wildcard ? ['localhost', ...lanAddresses()] : [args.host === '127.0.0.1' ? 'localhost' : args.host];
-  const pages = webRoot !== undefined && existsSync(webRoot) ? readdirSync(webRoot).filter((f) => f.endsWith('.html')).sort() : [];
   const { defaultStageArn, config, media } = app.sandbox;
-
-  const lines = [
-    '',
-    `IVS real-time sandbox (no AWS account; tokens minted by ${config.minting === 'api' ? 'CreateParticipantToken' : 'a self-signed key'})`,
-    '',
-    ...hosts.flatMap((h) => {
-      const base = `${scheme}://${h}:${port}`;
-      return pages.length > 0 ? pages.map((p) => `  ${base}/${p === 'index.html' ? '' : p}`) : [`  ${base}/  (no pages built: web/build.ts not found)`];
+  process.stdout.write(
+    banner({
+      scheme: https ? 'https' : 'http',
+      port: address !== null && typeof address === 'object' ? address.port : args.port,
+      host: args.host,
+      lanAddresses: lanAddresses(),
+      pages: listPages(webRoot),
+      stageArn: defaultStageArn,
+      minting: config.minting,
+      region: config.region,
+      media: media !== undefined,
     }),
-    '',
-    `  stage        ${defaultStageArn}`,
-    `  token API    ${scheme}://localhost:${port}/api/tokens  (no login: a dev identity stands in for Cognito)`,
-    `  IVS API      aws ivs-realtime list-stages --endpoint-url ${scheme}://127.0.0.1:${port} --region ${config.region}`,
-    `  media        ${media ? 'WHIP/WHEP on this port' : 'not available (local/src/media/plugin.ts missing)'}`,
-    '',
-    'Ctrl-C stops it.',
-    '',
-  ];
-  process.stdout.write(lines.join('\n'));
+  );
 }
 
 void main();

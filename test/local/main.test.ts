@@ -1,0 +1,116 @@
+/**
+ * `npm start` as a process (local/src/main.ts through tsx): it listens on a free port on 127.0.0.1, prints the page
+ * URLs and token hints, serves, and on SIGINT/SIGTERM closes and exits 0 by itself (nothing left holding the event
+ * loop; main.ts names stray handles and exits 1 otherwise). Bad flags print the usage and exit 2.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SiteConfig } from '../../lambda/token/contract.js';
+
+const MAIN = join(process.cwd(), 'local', 'src', 'main.ts');
+const started: ChildProcess[] = [];
+let webRoot: string;
+
+beforeAll(() => {
+  webRoot = mkdtempSync(join(tmpdir(), 'sandbox-main-'));
+  for (const page of ['index', 'viewer', 'cost', 'broadcaster', 'extra']) writeFileSync(join(webRoot, `${page}.html`), `<title>${page}</title>`);
+});
+afterAll(() => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  rmSync(webRoot, { recursive: true, force: true });
+});
+
+interface Run {
+  readonly child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function run(args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    env: { ...process.env, PORT: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.push(child);
+  const r: Run = {
+    child,
+    stdout: '',
+    stderr: '',
+    exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
+  };
+  child.stdout?.on('data', (d: Buffer) => (r.stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (r.stderr += d.toString()));
+  return r;
+}
+
+/** Resolves with stdout once the banner is complete; rejects if the process exits first. */
+function ready(r: Run): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (r.stdout.includes('Ctrl-C stops it.')) resolve(r.stdout);
+    };
+    r.child.stdout?.on('data', check);
+    check();
+    void r.exited.then(({ code }) => reject(new Error(`exited with ${code} before it was ready: ${r.stderr}`)));
+  });
+}
+
+describe('npm start', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`starts on a free port, prints the pages, serves, and exits 0 on ${signal}`, async () => {
+      const r = run(['--port', '0', '--host', '127.0.0.1', '--web-root', webRoot]);
+      const out = await ready(r);
+      const port = /http:\/\/localhost:(\d+)\//.exec(out)?.[1];
+      expect(Number(port)).toBeGreaterThan(0);
+      const urls = [...out.matchAll(/^ {2}(http:\/\/localhost:\d+\/\S*)$/gm)].map((m) => m[1]);
+      const base = `http://localhost:${port}/`;
+      expect(urls).toEqual([base, `${base}broadcaster.html`, `${base}viewer.html`, `${base}cost.html`, `${base}extra.html`]);
+      expect(out).toContain(`--api http://localhost:${port}/api`);
+      expect(out).toMatch(/stage {7}arn:aws:ivs:us-east-1:123456789012:stage\/[a-zA-Z0-9]{12}/);
+      expect(out).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/); // hints, never a token
+
+      const config = await fetch(`http://127.0.0.1:${port}/config.json`);
+      expect(SiteConfig.parse(await config.json())).toMatchObject({ backend: 'sandbox', apiUrl: `http://127.0.0.1:${port}/api` });
+      const page = await fetch(`http://127.0.0.1:${port}/viewer.html`);
+      expect(await page.text()).toContain('<title>viewer</title>');
+
+      r.child.kill(signal);
+      expect(await r.exited).toEqual({ code: 0, signal: null });
+      expect(r.stderr).not.toMatch(/still running after close/);
+    }, 90_000);
+  }
+
+  it('takes the port from PORT', async () => {
+    const r = run(['--host', '127.0.0.1', '--no-build'], { PORT: '0' });
+    const out = await ready(r);
+    expect(out).toMatch(/http:\/\/localhost:\d+\//);
+    expect(out).not.toContain('localhost:8080');
+    r.child.kill('SIGINT');
+    expect((await r.exited).code).toBe(0);
+  }, 90_000);
+
+  it('prints the usage and exits 2 on bad flags', async () => {
+    const cases = [['--bogus'], ['--port', '70000'], ['--minting', 'magic'], ['--https-key', 'k.pem'], ['stray-positional'], ['--web-root', '/no/such/dir']];
+    const runs = cases.map((args) => run(args));
+    const results = await Promise.all(runs.map((r) => r.exited));
+    results.forEach((res, i) => {
+      expect([cases[i], res.code]).toEqual([cases[i], 2]);
+      expect(runs[i]?.stderr).toMatch(/^sandbox: /m);
+    });
+    expect(runs[0]?.stderr).toContain('usage: npm start');
+    expect(runs[1]?.stderr).toContain('--port');
+    const bad = run([], { PORT: 'eighty' });
+    expect((await bad.exited).code).toBe(2);
+    expect(bad.stderr).toContain('--port');
+  }, 90_000);
+
+  it('--help prints the usage and exits 0', async () => {
+    const r = run(['--help']);
+    expect((await r.exited).code).toBe(0);
+    expect(r.stdout).toContain('--host ADDR');
+  }, 90_000);
+});
