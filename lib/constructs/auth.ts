@@ -67,17 +67,10 @@ export class Auth extends Construct {
         'created by the administrator, and required MFA would block the first sign-in of every temporary tester.',
     });
     Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG3',
-      reason:
-        'Threat protection (advanced security) needs the paid Plus feature plan; this test pool has admin-created users ' +
-        'only, no self sign-up, and a strong password policy.',
-    });
-
-    Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG8',
       reason:
-        'The Plus feature plan is billed per monthly active user and only adds threat protection (see COG3); Lite covers the ' +
-        'hosted UI, groups and TOTP this environment uses.',
+        'The Plus feature plan (threat protection) is billed per monthly active user; Lite covers the hosted UI, groups and TOTP ' +
+        'this environment uses, and its pool has admin-created users only, no self sign-up and a strong password policy.',
     });
 
     // Hosted-UI prefixes are unique per region, so derive one from this stack's id instead of choosing a name.

@@ -9,6 +9,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { settingsFromContext, type ContextKey } from '../../lib/config.js';
 import { IvsTestEnvStack } from '../../lib/ivs-test-env-stack.js';
+import { addNagChecks } from '../../lib/nag.js';
 
 export type ContextValues = Partial<Record<ContextKey, unknown>>;
 
@@ -41,6 +42,11 @@ export interface SynthOptions {
    * @default true
    */
   readonly bundle?: boolean;
+  /**
+   * Register cdk-nag the way bin/app.ts does, so synthesis fails on an unacknowledged finding.
+   * @default false
+   */
+  readonly nag?: boolean;
 }
 
 /** Synthesizes `IvsTestEnv` with `context` (absent keys take the defaults of lib/config.ts). */
@@ -57,6 +63,7 @@ export function synthesize(context: ContextValues = {}, options: SynthOptions = 
   });
   const settings = settingsFromContext((key) => context[key]);
   const stack = new IvsTestEnvStack(app, 'IvsTestEnv', { settings, prebuiltSite: site });
+  if (options.nag === true) addNagChecks(app);
   const template = Template.fromStack(stack);
   return { app, stack, template, outdir, dispose: () => rmSync(root, { recursive: true, force: true }) };
 }
