@@ -172,8 +172,12 @@ export class IvsStageClient extends BaseStageClient {
   private listen(stage: Stage): void {
     const current = (): boolean => this.stage === stage;
 
+    /** The SDK's latest state: ERRORED is often followed at once by CONNECTING (it retries by itself). */
+    let sdkState: StageConnectionState | null = null;
+
     stage.on(StageEvents.STAGE_CONNECTION_STATE_CHANGED, (state: StageConnectionState) => {
       if (!current()) return;
+      sdkState = state;
       this.log('debug', `IVS stage connection ${state}`);
       if (state === StageConnectionState.CONNECTED) {
         this.everConnected = true;
@@ -182,7 +186,16 @@ export class IvsStageClient extends BaseStageClient {
       } else if (state === StageConnectionState.CONNECTING && this.everConnected) {
         this.transportReconnecting(StageError.networkLost('the IVS SDK is reconnecting'));
       } else if (state === StageConnectionState.ERRORED || state === StageConnectionState.DISCONNECTED) {
-        if (this.everConnected) this.connectionLost(this.joinError ?? StageError.networkLost(`IVS connection ${state}`));
+        if (!this.everConnected) return;
+        // Decide once the SDK has finished this burst of events: after a kick (stage deleted, token reused) it emits
+        // DISCONNECTED then, synchronously, STAGE_LEFT with the reason, which must end the session rather than start
+        // a reconnect that cannot succeed; after a network error it emits ERRORED then CONNECTING, retrying by itself
+        // (shown as Reconnecting); our policy takes over only if the SDK stays down.
+        queueMicrotask(() => {
+          if (current() && sdkState === state) {
+            this.connectionLost(this.joinError ?? StageError.networkLost(`IVS connection ${state}`));
+          }
+        });
       }
     });
 
