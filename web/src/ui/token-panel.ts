@@ -86,6 +86,8 @@ export class TokenPanel {
     const cognito = api?.cognito;
     const fetchable = api !== null && (this.role === 'publisher' || api.viewerAccess === 'public' || cognito !== undefined);
     byId('token-api-row', HTMLElement).hidden = !fetchable;
+    // A publisher's user id is their signed-in identity (the API refuses any other); only viewers may pick a name.
+    byId('token-user-id-field', HTMLElement).hidden = this.role === 'publisher';
     if (cognito) await this.initAuth(cognito);
     const stored = storedToken(this.role);
     if (stored) this.accept(stored, false);
