@@ -2,7 +2,7 @@
  * The one UI catalogue is complete in both languages: every id has non-empty zh-TW and en text with the same
  * placeholders, every id the pages use exists, and every error reason a driver can raise has its message.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
@@ -70,7 +70,11 @@ describe('the catalogue', () => {
 });
 
 describe('the pages', () => {
-  const pages = readdirSync(PAGES_DIR).filter((f) => f.endsWith('.html'));
+  const PARTIALS = join(PAGES_DIR, 'partials');
+  const pages = [
+    ...readdirSync(PAGES_DIR).filter((f) => f.endsWith('.html')),
+    ...(existsSync(PARTIALS) ? readdirSync(PARTIALS).filter((f) => f.endsWith('.html')).map((f) => `partials/${f}`) : []),
+  ];
 
   it('exist', () => {
     expect(pages).toContain('index.html');
