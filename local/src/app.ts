@@ -69,12 +69,12 @@ declare module 'fastify' {
 export type RegisterMedia = (app: FastifyInstance, deps: MediaDeps) => MediaPlane;
 
 /** The address this server's own clients (the token API's IVS client) reach it at, once it listens. */
-function selfEndpoint(app: FastifyInstance): string | undefined {
+function selfEndpoint(app: FastifyInstance, secure: boolean): string | undefined {
   const address = app.server.address();
   if (address === null || typeof address !== 'object') return undefined;
   const wildcard = address.address === '0.0.0.0' || address.address === '::';
   const host = wildcard ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `http://${host}:${address.port}`;
+  return `${secure ? 'https' : 'http'}://${host}:${address.port}`;
 }
 
 export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -152,7 +152,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(tokenApiPlugin, {
     config,
     stageArn: defaultStageArn,
-    ivsEndpoint: () => selfEndpoint(app),
+    ivsEndpoint: () => selfEndpoint(app, https !== undefined),
     ...(selfSigned ? { selfSigned } : {}),
     ...(tokenApi?.logger ? { logger: tokenApi.logger } : {}),
     ...(tokenApi?.metrics ? { metrics: tokenApi.metrics } : {}),

@@ -23,7 +23,7 @@ import { buildIvsTokenClaims } from '../../lambda/token/ivs-token.js';
 import { buildApp } from '../../local/src/app.js';
 import type { MediaDeps, MediaPlane, MediaStats, VerifiedParticipant } from '../../local/src/media/types.js';
 import { signIvsToken } from '../../local/src/tokens/mint.js';
-import { EventsClient, type RunningSandbox, startSandbox } from './helpers.js';
+import { EventsClient, quietTokenApi, type RunningSandbox, startSandbox } from './helpers.js';
 
 type Call = ['disconnectParticipant', string, string] | ['closeStage', string] | ['close'];
 
@@ -273,7 +273,7 @@ describe('shutdown', () => {
 
 describe('the default media plane', () => {
   it('is the SFU: WHIP/WHEP routes answer with token and capability checks', async () => {
-    const app = await buildApp();
+    const app = await buildApp({ iceAddresses: ['127.0.0.1'], tokenApi: quietTokenApi() });
     try {
       expect(app.sandbox.media?.stats()).toEqual({ publishers: 0, subscribers: 0, peerConnections: 0, forwardedPackets: 0 });
       const noToken = await app.inject({ method: 'POST', url: '/whip', headers: { 'content-type': 'application/sdp' }, payload: 'v=0\r\n' });

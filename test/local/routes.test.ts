@@ -3,8 +3,10 @@
  * the events protocol and its token errors, the token API mount with its dev identity, /config.json, pages, the 404
  * shape, oversized and garbage bodies. The server must answer all of it with a 4xx, never a 5xx, and keep serving.
  */
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -24,7 +26,7 @@ let sb: RunningSandbox;
 let stageArn: string;
 
 beforeAll(async () => {
-  sb = await startSandbox({ media: true, nowMs: () => clockMs, events: { countsIntervalMs: 0, helloTimeoutMs: 200 } });
+  sb = await startSandbox({ media: true, iceAddresses: ['127.0.0.1'], nowMs: () => clockMs, events: { countsIntervalMs: 0, helloTimeoutMs: 200 } });
   stageArn = sb.app.sandbox.defaultStageArn;
 });
 afterAll(async () => {
@@ -372,5 +374,42 @@ describe('bad input never becomes a 5xx', () => {
     }
     expect(requests).toBe(paths.length * methods.length * bodies.length);
     expect((await inject({ method: 'GET', url: '/config.json' })).statusCode).toBe(200);
+  });
+});
+
+describe('HTTPS (phones on the LAN need a secure origin)', () => {
+  // A certificate is made at test time with the openssl CLI (Node cannot make X.509 certificates itself).
+  const openssl = spawnSync('openssl', ['version']).status === 0;
+  (openssl ? it : it.skip)('serves the token API over HTTPS, its IVS client calling the emulator over HTTPS too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-tls-'));
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost']);
+    expect(made.status).toBe(0);
+    const tls = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
+    const app = await buildApp({ media: false, https: tls, tokenApi: quietTokenApi() });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const address = app.server.address();
+      const port = address !== null && typeof address === 'object' ? address.port : 0;
+      const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpsRequest(
+          { host: '127.0.0.1', port, path: '/api/tokens', method: 'POST', ca: tls.cert, servername: 'localhost', headers: { 'content-type': 'application/json', host: `localhost:${port}` } },
+          (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on('error', reject);
+        req.end('{"role":"viewer"}');
+      });
+      expect(status).toBe(201);
+      const claims = IvsTokenClaims.parse(decodeJwt(CreateTokenResponse.parse(JSON.parse(body)).token));
+      expect(claims).toMatchObject({ whip_url: `https://localhost:${port}/whip`, events_url: `wss://localhost:${port}/events` });
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,6 +7,7 @@
  * DELETE /participants/{id}) get a fixed dev identity (a member of the publishers group) injected as the authorizer's
  * claims. Anyone who can reach the sandbox can mint publisher tokens: it is a local test tool.
  */
+import { Agent as HttpsAgent } from 'node:https';
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
@@ -39,7 +40,7 @@ export interface TokenApiMountOptions {
   readonly config: SandboxConfig;
   /** The stage the token API serves (the sandbox's default stage). */
   readonly stageArn: string;
-  /** This server's own emulator, e.g. http://127.0.0.1:8080; undefined until it listens. */
+  /** This server's own emulator on loopback, e.g. http://127.0.0.1:8080; undefined until it listens. */
   readonly ivsEndpoint: () => string | undefined;
   /** For minting=self-signed: the imported public key and the PEM of its private half. */
   readonly selfSigned?: { readonly publicKeyArn: string; readonly privateKeyPem: string };
@@ -64,6 +65,9 @@ export async function tokenApiPlugin(app: FastifyInstance, opts: TokenApiMountOp
       region: opts.config.region,
       // Dummy credentials: the emulator requires a SigV4-shaped request but never checks the signature.
       credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' },
+      // Over HTTPS the client calls this very process on loopback, whose certificate is made for the LAN name phones
+      // use (self-signed, or from a local CA Node does not know): there is no one else to authenticate.
+      ...(endpoint.startsWith('https:') ? { requestHandler: { httpsAgent: new HttpsAgent({ rejectUnauthorized: false }) } } : {}),
     });
     // The emulator builds stage endpoints and token URLs from the request's host; the caller's origin is what the
     // page needs (a phone on the LAN can't reach 127.0.0.1), so pass it on like a reverse proxy would.
