@@ -26,7 +26,7 @@ export async function postOffer(url: string, token: string, offer: string, timeo
     method: 'POST',
     headers: { 'content-type': 'application/sdp', authorization: `Bearer ${token}` },
     body: offer,
-    signal: AbortSignal.timeout(timeoutMs),
+    signal: AbortSignal.timeout(Math.max(1, Math.round(timeoutMs))),
   });
   const text = await res.text();
   if (res.status !== 201 && res.status !== 200) {

@@ -4,6 +4,7 @@
  * process) is grown through the phases (0, 50, 100, 200 extra). For each phase the window records the viewer's
  * latency, the sandbox process's CPU and RSS, and the packets the SFU forwarded (what all subscribers received).
  */
+import { z } from 'zod';
 import { Fleet } from '../lib/fleet.js';
 import { histogram, linearFit, summarize } from '../lib/percentiles.js';
 import { UsageMonitor } from '../lib/proc.js';
@@ -27,6 +28,12 @@ export interface LatencyOptions {
   /** Subscribers started per second when growing the fleet. */
   readonly rampPerSec: number;
   readonly fleetWorkers: number;
+  /**
+   * 'chromium': a Chromium publisher stamps frames and a Chromium viewer reads them (latency and SFU cost).
+   * 'synthetic': no browser; the synthetic werift publisher (bench/clients/whip-publisher.ts) and the fleet only, so
+   * the SFU's cost is still measured when Chromium cannot connect (latency is then not measured).
+   */
+  readonly mode: 'chromium' | 'synthetic';
   readonly log: (line: string) => void;
 }
 
@@ -40,6 +47,38 @@ export interface LatencyOutcome {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Chromium could not get media through the SFU: the caller may fall back to the synthetic mode. */
+export class ChromiumMediaError extends Error {
+  override readonly name = 'ChromiumMediaError';
+}
+
+const SyntheticModule = z.object({ publish: z.function() });
+interface SyntheticPublisher {
+  connected(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The SFU helper's synthetic werift publisher (bench/clients/whip-publisher.ts), loaded at run time. */
+export async function startSyntheticPublisher(whipUrl: string, token: string, bitrateKbps: number, fps: number): Promise<SyntheticPublisher> {
+  const url = new URL('../clients/whip-publisher.ts', import.meta.url);
+  let mod: unknown;
+  try {
+    mod = await import(url.href);
+  } catch (error) {
+    throw new Error(`bench/clients/whip-publisher.ts could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!SyntheticModule.safeParse(mod).success) throw new Error('bench/clients/whip-publisher.ts does not export publish()');
+  const publish = (mod as { publish: (o: { whipUrl: string; token: string; bitrateKbps: number; fps: number }) => Promise<SyntheticPublisher> }).publish;
+  const p = await publish({ whipUrl, token, bitrateKbps, fps });
+  try {
+    await p.connected(20_000);
+  } catch (error) {
+    await p.close().catch(() => undefined);
+    throw error;
+  }
+  return p;
+}
+
 export async function benchLatency(o: LatencyOptions): Promise<LatencyOutcome> {
   const client = sandboxIvsClient(o.sandboxUrl);
   const notes: string[] = [];
@@ -48,40 +87,54 @@ export async function benchLatency(o: LatencyOptions): Promise<LatencyOutcome> {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
   };
   try {
-    const harness = await startHarnessServer();
-    cleanups.push(() => harness.close());
-    const browser: HarnessBrowser = await launchChromium();
-    cleanups.push(() => browser.close());
-
+    let viewer: HarnessViewer | null = null;
+    let publisher: HarnessPublisher | null = null;
     const pub = await participantToken(client, o.stageArn, ['PUBLISH'], 'bench-publisher');
-    const publisher = await HarnessPublisher.start(browser.browser, harness.url, `${o.sandboxUrl}/whip`, pub.token, {
-      width: o.width,
-      height: o.height,
-      fps: o.fps,
-      audio: o.audio,
-      maxBitrateKbps: o.maxBitrateKbps,
-    });
-    cleanups.push(() => publisher.close());
     const whepUrl = `${o.sandboxUrl}/whep/${pub.participantId}`;
-    o.log(`publisher on ${o.sandboxUrl}/whip as ${pub.participantId}`);
-
-    // Time to first frame: fresh viewers joining one after another while the stream runs.
-    await sleep(2000);
     const ttff: number[] = [];
-    for (let i = 0; i < o.ttffJoins; i++) {
-      const t = await participantToken(client, o.stageArn, ['SUBSCRIBE'], `bench-ttff-${i}`);
-      const v = await HarnessViewer.start(browser.browser, harness.url, whepUrl, t.token, o.audio);
-      const ms = await v.firstFrame(10_000);
-      await v.close();
-      if (ms === null) notes.push(`time-to-first-frame join ${i + 1} saw no frame within 10 s`);
-      else ttff.push(ms);
-    }
-    o.log(`time to first frame over ${ttff.length} joins: ${ttff.map((x) => x.toFixed(0)).join(', ')} ms`);
+    if (o.mode === 'chromium') {
+      const harness = await startHarnessServer();
+      cleanups.push(() => harness.close());
+      const browser: HarnessBrowser = await launchChromium();
+      cleanups.push(() => browser.close());
+      const p = await HarnessPublisher.start(browser.browser, harness.url, `${o.sandboxUrl}/whip`, pub.token, {
+        width: o.width,
+        height: o.height,
+        fps: o.fps,
+        audio: o.audio,
+        maxBitrateKbps: o.maxBitrateKbps,
+      });
+      publisher = p;
+      cleanups.push(() => p.close());
+      o.log(`Chromium publisher on ${o.sandboxUrl}/whip as ${pub.participantId}`);
 
-    const vt = await participantToken(client, o.stageArn, ['SUBSCRIBE'], 'bench-viewer');
-    const viewer = await HarnessViewer.start(browser.browser, harness.url, whepUrl, vt.token, o.audio);
-    cleanups.push(() => viewer.close());
-    if ((await viewer.firstFrame(15_000)) === null) throw new Error('the latency viewer received no frame within 15 s');
+      const vt = await participantToken(client, o.stageArn, ['SUBSCRIBE'], 'bench-viewer');
+      const v = await HarnessViewer.start(browser.browser, harness.url, whepUrl, vt.token, o.audio);
+      cleanups.push(() => v.close());
+      if ((await v.firstFrame(15_000)) === null) {
+        const ps = await p.stats().catch(() => null);
+        throw new ChromiumMediaError(
+          `the Chromium latency viewer received no frame within 15 s (publisher connection ${ps?.state ?? 'unknown'}, ${ps?.bytesSent ?? 0} bytes sent)`,
+        );
+      }
+      viewer = v;
+
+      // Time to first frame: fresh viewers joining one after another while the stream runs.
+      for (let i = 0; i < o.ttffJoins; i++) {
+        const t = await participantToken(client, o.stageArn, ['SUBSCRIBE'], `bench-ttff-${i}`);
+        const fresh = await HarnessViewer.start(browser.browser, harness.url, whepUrl, t.token, o.audio);
+        const ms = await fresh.firstFrame(10_000);
+        await fresh.close();
+        if (ms === null) notes.push(`time-to-first-frame join ${i + 1} saw no frame within 10 s`);
+        else ttff.push(ms);
+      }
+      o.log(`time to first frame over ${ttff.length} joins: ${ttff.map((x) => x.toFixed(0)).join(', ')} ms`);
+    } else {
+      const synthetic = await startSyntheticPublisher(`${o.sandboxUrl}/whip`, pub.token, o.maxBitrateKbps, o.fps);
+      cleanups.push(() => synthetic.close());
+      o.log(`synthetic werift publisher (${o.maxBitrateKbps} kbit/s VP8-shaped RTP) as ${pub.participantId}; no browser, latency not measured`);
+      notes.push('SFU cost measured with the synthetic werift publisher (no browser): latency and time-to-first-frame not measured in this run');
+    }
 
     const fleet = await Fleet.start({
       workers: o.fleetWorkers,
@@ -108,26 +161,31 @@ export async function benchLatency(o: LatencyOptions): Promise<LatencyOutcome> {
         o.log(`  connected ${s.connected}, failed ${s.failed}`);
       }
       await sleep(o.settleSeconds * 1000);
-      await viewer.take();
+      await viewer?.take();
       const before = await fleet.stats();
       server.mark();
       clients.mark();
       const t0 = performance.now();
       await sleep(o.windowSeconds * 1000);
-      const taken = await viewer.take();
+      const taken = viewer ? await viewer.take() : null;
       const after = await fleet.stats();
       const wall = (performance.now() - t0) / 1000;
       const serverUse = server.window();
       const clientUse = target > 0 ? clients.window() : null;
       const fleetPackets = after.packets - before.packets;
-      const viewerPackets = taken.packetsReceived;
+      const viewerPackets = taken?.packetsReceived ?? 0;
       const forwarded = fleetPackets + viewerPackets;
       const forwardedPerSec = forwarded / wall;
       const lost = after.lost - before.lost;
-      bitrateKbps = (taken.bytesReceived * 8) / 1000 / wall;
-      resolution = `${taken.width}x${taken.height}`;
-      codec = taken.codec.replace(/^video\//, '');
-      const lat = taken.latencies;
+      if (taken) {
+        bitrateKbps = (taken.bytesReceived * 8) / 1000 / wall;
+        resolution = `${taken.width}x${taken.height}`;
+        codec = taken.codec.replace(/^video\//, '');
+      } else {
+        bitrateKbps = o.maxBitrateKbps;
+        codec = 'VP8 (synthetic)';
+      }
+      const lat = taken?.latencies ?? [];
       samples.set(target, lat);
       const summary = summarize(lat);
       phases.push({
@@ -136,8 +194,8 @@ export async function benchLatency(o: LatencyOptions): Promise<LatencyOutcome> {
         windowSeconds: wall,
         latencyMs: summary,
         latencyHistogram: histogram(lat, { binWidth: 5 }),
-        framesDecoded: taken.frames,
-        stampErrors: taken.stampErrors,
+        framesDecoded: taken?.frames ?? 0,
+        stampErrors: taken?.stampErrors ?? 0,
         server: serverUse,
         forwardedPacketsPerSec: forwardedPerSec,
         cpuUsPerPacket: serverUse && forwarded > 0 ? (serverUse.cpuSeconds * 1e6) / forwarded : null,
@@ -145,11 +203,12 @@ export async function benchLatency(o: LatencyOptions): Promise<LatencyOutcome> {
         subscriberPacketLossPercent: target > 0 && fleetPackets + lost > 0 ? (lost / (fleetPackets + lost)) * 100 : null,
       });
       o.log(
-        `phase ${target}: p50 ${summary?.p50.toFixed(1) ?? '—'} ms, p95 ${summary?.p95.toFixed(1) ?? '—'} ms over ${taken.frames} frames; ` +
-          `SFU ${serverUse?.cpuPercent.toFixed(1) ?? '—'} % CPU, ${serverUse?.rssMiB.toFixed(0) ?? '—'} MiB, ${forwardedPerSec.toFixed(0)} pkt/s`,
+        `phase ${target}: p50 ${summary?.p50.toFixed(1) ?? '—'} ms, p95 ${summary?.p95.toFixed(1) ?? '—'} ms over ${taken?.frames ?? 0} frames; ` +
+          `SFU ${serverUse?.cpuPercent.toFixed(1) ?? '—'} % CPU, ${serverUse?.rssMiB.toFixed(0) ?? '—'} MiB, ${forwardedPerSec.toFixed(0)} pkt/s, ` +
+          `${after.connected} of ${target} extra connected`,
       );
     }
-    const pubStats = await publisher.stats().catch(() => null);
+    const pubStats = publisher ? await publisher.stats().catch(() => null) : null;
     if (pubStats && pubStats.qualityLimitation !== 'none') notes.push(`the publisher's encoder reported quality limitation "${pubStats.qualityLimitation}"`);
 
     const cpuFit = linearFit(phases.filter((p) => p.server).map((p) => ({ x: p.extraConnected, y: p.server?.cpuPercent ?? 0 })));
@@ -162,7 +221,10 @@ export async function benchLatency(o: LatencyOptions): Promise<LatencyOutcome> {
     );
     return {
       section: {
-        method: 'bench/harness: 40 drawn 16-px blocks (32-bit ms + CRC-8) per frame, read on requestVideoFrameCallback',
+        method:
+          o.mode === 'chromium'
+            ? 'bench/harness: 40 drawn 16-px blocks (32-bit ms + CRC-8) per frame, read on requestVideoFrameCallback'
+            : 'none (synthetic publisher, no browser): SFU cost only',
         codec,
         resolution,
         bitrateKbps,
