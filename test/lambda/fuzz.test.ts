@@ -59,6 +59,16 @@ afterAll(() => {
   ivsMock.restore();
 });
 
+/** Whatever arrived, no token (issued or sent) and no request body or header ever reaches the log. */
+function expectNothingSecretLogged(): void {
+  const lines = stdout.lines();
+  expect(lines.length).toBeGreaterThan(0);
+  const all = lines.join('\n');
+  expect(all).not.toContain('fuzz-token');
+  expect(all).not.toMatch(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/);
+  expect(all).not.toContain('203.0.113.7');
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Arbitraries
 
@@ -229,6 +239,7 @@ describe('fuzzing the token API handler', () => {
       now: () => NOW_MS,
     });
     expect(await runProperty(handler, 10_000, event)).toBe(10_000);
+    expectNothingSecretLogged();
   }, 120_000);
 
   it('holds for 2,000 token requests with self-signed minting and signed-in viewer access', async () => {
@@ -248,5 +259,6 @@ describe('fuzzing the token API handler', () => {
     });
     const tokenEvents = event.map((e) => ({ ...e, routeKey: 'POST /auth/tokens', requestContext: { ...e.requestContext, http: { ...e.requestContext.http, method: 'POST' } } }));
     expect(await runProperty(handler, 2_000, tokenEvents)).toBe(2_000);
+    expectNothingSecretLogged();
   }, 120_000);
 });

@@ -243,6 +243,63 @@ describe('AWS errors from CreateParticipantToken', () => {
   });
 });
 
+describe('AWS errors on every route', () => {
+  const stageGet = () => httpEvent({ method: 'GET', path: '/stage' });
+  const del = () =>
+    httpEvent({
+      method: 'DELETE',
+      path: '/participants/abc',
+      routeKey: 'DELETE /participants/{participantId}',
+      pathParameters: { participantId: 'abc' },
+      claims: PUBLISHER,
+    });
+  it.each([
+    ['GET /stage', 'throttling', stageGet, () => ivsMock.on(GetStageCommand).rejects(awsErrors.throttling()), 429, 'THROTTLED'],
+    ['GET /stage', 'quota', stageGet, () => ivsMock.on(GetStageCommand).rejects(awsErrors.quota()), 503, 'QUOTA_EXCEEDED'],
+    ['GET /stage', 'access denied', stageGet, () => ivsMock.on(GetStageCommand).rejects(awsErrors.accessDenied()), 500, 'INTERNAL'],
+    ['DELETE /participants', 'throttling', del, () => ivsMock.on(DisconnectParticipantCommand).rejects(awsErrors.throttling()), 429, 'THROTTLED'],
+    ['DELETE /participants', 'quota', del, () => ivsMock.on(DisconnectParticipantCommand).rejects(awsErrors.quota()), 503, 'QUOTA_EXCEEDED'],
+    ['DELETE /participants', 'validation', del, () => ivsMock.on(DisconnectParticipantCommand).rejects(awsErrors.validation()), 400, 'INVALID_REQUEST'],
+  ] as const)('%s: %s -> %i %s', async (_route, _name, event, arrange, status, code) => {
+    arrange();
+    const res = await call(event());
+    expect([res.statusCode, errorOf(res).code]).toEqual([status, code]);
+    expect(res.headers?.['retry-after']).toBe(status === 429 ? '1' : undefined);
+    if (status === 503) expect(errorOf(res).message).toMatch(/quota/);
+  });
+
+  it('serves stale counts when a later ListParticipants page is throttled', async () => {
+    ivsMock.on(GetStageCommand).resolves({ stage: { arn: STAGE_ARN, name: 'test-stage', activeSessionId: 'st-1' } });
+    ivsMock.on(ListParticipantsCommand).resolvesOnce({ participants: [{ published: true }, { published: false }] });
+    const handler = makeHandler();
+    const get = httpEvent({ method: 'GET', path: '/stage' });
+    expect(StageSummary.parse(json(await handler(get, fakeContext())))).toMatchObject({ publishers: 1, subscribers: 1, stale: false });
+    clock += 5_000;
+    ivsMock
+      .on(ListParticipantsCommand)
+      .resolvesOnce({ participants: [{ published: false }], nextToken: 'page-2' })
+      .rejectsOnce(awsErrors.throttling());
+    const res = await handler(get, fakeContext());
+    expect(res.statusCode).toBe(200);
+    // Half-counted pages are never served: the last complete counts are, marked stale.
+    expect(StageSummary.parse(json(res))).toMatchObject({ publishers: 1, subscribers: 1, stale: true });
+  });
+});
+
+describe('attributes are public', () => {
+  it('rejects a token-like attribute naming the field, and never logs its value', async () => {
+    mockTokenIssued();
+    const secret = 'eyJhbGciOiJFUzM4NCJ9.eyJzdWIiOiJzb21lb25lLWVsc2UifQ.c2lnbmF0dXJl';
+    const res = await call(postJson('/tokens', { role: 'viewer', attributes: { note: secret } }, { requestId: 'corr-secret' }));
+    expect([res.statusCode, errorOf(res).code, errorOf(res).field]).toEqual([400, 'INVALID_REQUEST', 'attributes.note']);
+    expect(errorOf(res).message).toMatch(/looks like a secret/);
+    expect(res.body).not.toContain(secret);
+    expect(ivsMock.commandCalls(CreateParticipantTokenCommand)).toHaveLength(0);
+    expect(stdout.logs()).toContainEqual(expect.objectContaining({ correlation_id: 'corr-secret', status: 400, field: 'attributes.note' }));
+    expect(stdout.lines().join('\n')).not.toContain(secret);
+  });
+});
+
 describe('routing', () => {
   it('routes on rawPath when there is no routeKey, under a basePath (sandbox mount)', async () => {
     mockTokenIssued();
