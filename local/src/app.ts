@@ -17,6 +17,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { tokenApiPlugin } from './api-adapter/routes.js';
 import { type SandboxConfig, type SandboxOptionsInput, parseSandboxOptions } from './config.js';
 import { EventsHub } from './events/hub.js';
+import { recordMediaErrors } from './events/media-errors.js';
 import { eventsPlugin } from './events/routes.js';
 import { errorHandler, notFoundHandler } from './http-errors.js';
 import { ivsApiPlugin } from './ivs-api/routes.js';
@@ -118,6 +119,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   let media: MediaPlane | undefined;
   const registerMedia: RegisterMedia | undefined = config.media ? (mediaOverride ?? registerSfu) : undefined;
   if (registerMedia) {
+    recordMediaErrors(app, { verifier, sink: hub });
     media = registerMedia(app, {
       verifyBearer: (authorization) => verifier.verifyBearer(authorization),
       events: hub,

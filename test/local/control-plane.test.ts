@@ -20,10 +20,9 @@ import {
 } from '@aws-sdk/client-ivs-realtime';
 import type { FastifyInstance } from 'fastify';
 import { buildIvsTokenClaims } from '../../lambda/token/ivs-token.js';
-import { buildApp } from '../../local/src/app.js';
 import type { MediaDeps, MediaPlane, MediaStats, VerifiedParticipant } from '../../local/src/media/types.js';
 import { signIvsToken } from '../../local/src/tokens/mint.js';
-import { EventsClient, quietTokenApi, type RunningSandbox, startSandbox } from './helpers.js';
+import { EventsClient, type RunningSandbox, startSandbox } from './helpers.js';
 
 type Call = ['disconnectParticipant', string, string] | ['closeStage', string] | ['close'];
 
@@ -271,39 +270,61 @@ describe('shutdown', () => {
   });
 });
 
+/** A well-formed WHEP-style offer (never applied: every request here is refused before negotiation). */
+const RECVONLY_OFFER = [
+  'v=0',
+  'o=- 1 1 IN IP4 127.0.0.1',
+  's=-',
+  't=0 0',
+  'a=group:BUNDLE 0',
+  'm=video 9 UDP/TLS/RTP/SAVPF 96',
+  'c=IN IP4 0.0.0.0',
+  'a=mid:0',
+  'a=recvonly',
+  'a=rtcp-mux',
+  'a=rtpmap:96 VP8/90000',
+  'a=ice-ufrag:abcd',
+  'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+  `a=fingerprint:sha-256 ${Array.from({ length: 32 }, () => 'AB').join(':')}`,
+  'a=setup:actpass',
+  '',
+].join('\r\n');
+
 describe('the default media plane', () => {
-  it('is the SFU: WHIP/WHEP routes answer with token and capability checks', async () => {
-    const app = await buildApp({ iceAddresses: ['127.0.0.1'], tokenApi: quietTokenApi() });
+  it('is the SFU; its refusals are recorded as IVS PUBLISH_ERROR / SUBSCRIBE_ERROR events', async () => {
+    const own = await startSandbox({ media: true, iceAddresses: ['127.0.0.1'] });
     try {
+      const { app } = own;
       expect(app.sandbox.media?.stats()).toEqual({ publishers: 0, subscribers: 0, peerConnections: 0, forwardedPackets: 0 });
-      const noToken = await app.inject({ method: 'POST', url: '/whip', headers: { 'content-type': 'application/sdp' }, payload: 'v=0\r\n' });
+      const offer = (authorization?: string, url = '/whip') =>
+        app.inject({ method: 'POST', url, headers: { 'content-type': 'application/sdp', ...(authorization ? { authorization } : {}) }, payload: RECVONLY_OFFER });
+
+      const noToken = await offer();
       expect(noToken.statusCode).toBe(401);
       expect(noToken.json()).toMatchObject({ error: { code: 'TOKEN_MISSING' } });
 
-      const origin = { http: 'http://localhost', ws: 'ws://localhost' };
-      const viewer = await app.sandbox.store.createParticipantToken(
-        { stageArn: app.sandbox.defaultStageArn, capabilities: ['SUBSCRIBE'] },
-        origin,
-      );
-      const publish = await app.inject({
-        method: 'POST',
-        url: '/whip',
-        headers: { 'content-type': 'application/sdp', authorization: `Bearer ${viewer.participantToken.token}` },
-        payload: 'v=0\r\n',
-      });
+      const stageArn = app.sandbox.defaultStageArn;
+      const viewer = (await own.ivs.send(new CreateParticipantTokenCommand({ stageArn, capabilities: ['SUBSCRIBE'] }))).participantToken;
+      const page = new EventsClient(own.url);
+      const { sessionId } = await page.join(viewer?.token ?? '');
+
+      const publish = await offer(`Bearer ${viewer?.token}`);
       expect(publish.statusCode).toBe(403);
       expect(publish.json()).toMatchObject({ error: { code: 'CAPABILITY_MISSING' } });
+      const nobody = await offer(`Bearer ${viewer?.token}`, '/whep/nobodyHere');
+      expect(nobody.statusCode).toBe(404);
+      expect(nobody.json()).toMatchObject({ error: { code: 'PUBLISHER_NOT_FOUND' } });
 
-      const nobody = await app.inject({
-        method: 'POST',
-        url: '/whep/nobodyHere',
-        headers: { 'content-type': 'application/sdp', authorization: `Bearer ${viewer.participantToken.token}` },
-        payload: 'v=0\r\n',
-      });
-      expect(nobody.statusCode).toBeGreaterThanOrEqual(400);
-      expect(nobody.statusCode).toBeLessThan(500);
+      const events = await own.ivs.send(new ListParticipantEventsCommand({ stageArn, sessionId, participantId: viewer?.participantId }));
+      expect(events.events?.map((e) => [e.name, e.errorCode, e.remoteParticipantId])).toEqual([
+        ['JOINED', undefined, undefined],
+        ['PUBLISH_ERROR', 'INSUFFICIENT_CAPABILITIES', undefined],
+        ['SUBSCRIBE_ERROR', 'PUBLISHER_NOT_FOUND', 'nobodyHere'],
+      ]);
+      page.close();
+      await page.closed;
     } finally {
-      await app.close();
+      await own.close();
     }
   });
 });

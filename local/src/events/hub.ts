@@ -11,7 +11,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { SandboxConfig } from '../config.js';
 import { SandboxError } from '../errors.js';
-import type { IvsStore, StoreListener } from '../ivs-api/store.js';
+import type { EventErrorCode, IvsStore, ParticipantEventName, StoreListener } from '../ivs-api/store.js';
 import type { MediaEventSink, MediaPlane, VerifiedParticipant } from '../media/types.js';
 import {
   ClientMessage,
@@ -22,6 +22,7 @@ import {
   WS_CLOSE,
 } from '../protocol.js';
 import type { TokenVerifier } from '../tokens/verify.js';
+import type { MediaErrorSink } from './media-errors.js';
 
 /** A page that reads slower than this many buffered bytes is dropped rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -70,7 +71,7 @@ const DISCONNECT_MESSAGES: Record<DisconnectReason, string> = {
   serverShutdown: 'the sandbox server is shutting down',
 };
 
-export class EventsHub implements MediaEventSink, StoreListener {
+export class EventsHub implements MediaEventSink, MediaErrorSink, StoreListener {
   private readonly stages = new Map<string, LiveStage>();
   private readonly connections = new Set<EventsConnection>();
   private media: MediaPlane | undefined;
@@ -239,6 +240,11 @@ export class EventsHub implements MediaEventSink, StoreListener {
     live.subscriptions.delete(publisherParticipantId);
     this.deps.store.participantEvent(p.stageArn, p.participantId, 'SUBSCRIBE_STOPPED', publisherParticipantId);
     this.releaseIfIdle(live);
+  }
+
+  /** A refused publish/subscribe attempt (media-errors.ts): recorded if the participant is in the session. */
+  mediaError(stageArn: string, participantId: string, name: ParticipantEventName, errorCode: EventErrorCode, remoteParticipantId?: string): void {
+    this.deps.store.participantEvent(stageArn, participantId, name, remoteParticipantId, errorCode);
   }
 
   // ---- StoreListener (DisconnectParticipant, DeleteStage) -----------------------------------------------------
