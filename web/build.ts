@@ -17,6 +17,7 @@ import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promi
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { isMessageId } from './src/i18n/index.js';
 
 const WEB_DIR = dirname(fileURLToPath(import.meta.url));
 const PAGES_DIR = join(WEB_DIR, 'pages');
@@ -76,6 +77,19 @@ export interface BuildWebResult {
   readonly files: readonly string[];
 }
 
+/** Catalogue ids the HTML names (data-i18n, data-i18n-attr) that the catalogue lacks: shown as warnings. */
+export function missingMessageIds(html: string): string[] {
+  const ids = new Set<string>();
+  for (const m of html.matchAll(/\bdata-i18n="([^"]+)"/g)) ids.add(m[1] as string);
+  for (const m of html.matchAll(/\bdata-i18n-attr="([^"]+)"/g)) {
+    for (const pair of (m[1] as string).split(';')) {
+      const id = pair.split(':')[1]?.trim();
+      if (id) ids.add(id);
+    }
+  }
+  return [...ids].filter((id) => !isMessageId(id)).sort();
+}
+
 function entryFor(name: string): string {
   const candidates = [join(SRC_DIR, 'pages', `${name}.ts`), join(SRC_DIR, name, 'page.ts')];
   const found = candidates.find((c) => existsSync(c));
@@ -106,6 +120,8 @@ export async function buildWeb(options: BuildWebOptions): Promise<BuildWebResult
   for (const page of pageFiles) {
     const text = await expandIncludes(await readFile(join(PAGES_DIR, page), 'utf8'), page);
     html.set(page, text);
+    const missing = missingMessageIds(text);
+    if (missing.length > 0) console.warn(`web/pages/${page}: no catalogue entry for ${missing.join(', ')}`);
     for (const m of text.matchAll(SCRIPT_REF)) scriptNames.add(m[1] as string);
   }
   const entries = new Map<string, string>([...scriptNames].map((n) => [n, entryFor(n)]));
