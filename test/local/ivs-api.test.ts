@@ -329,6 +329,44 @@ describe('tags', () => {
   });
 });
 
+describe('more IVS limits', () => {
+  it('validates participant ids, reasons, event paging and attribute bytes (UTF-8, not characters)', async () => {
+    const stageArn = sb.app.sandbox.defaultStageArn;
+    const sessionId = 'st-AAAAAAAAAAAAA';
+    const bad = [
+      sb.ivs.send(new DisconnectParticipantCommand({ stageArn, participantId: 'abc', reason: 'r'.repeat(129) })),
+      sb.ivs.send(new GetParticipantCommand({ stageArn, sessionId, participantId: 'has space' })),
+      sb.ivs.send(new GetParticipantCommand({ stageArn, sessionId, participantId: 'p'.repeat(65) })),
+      sb.ivs.send(new ListParticipantEventsCommand({ stageArn, sessionId, participantId: 'abc', maxResults: 0 })),
+      sb.ivs.send(new ListParticipantEventsCommand({ stageArn, sessionId, participantId: 'abc', maxResults: 101 })),
+      sb.ivs.send(new ListStageSessionsCommand({ stageArn, maxResults: 101 })),
+      // 342 characters but 1026 bytes: IVS counts bytes.
+      sb.ivs.send(new CreateParticipantTokenCommand({ stageArn, attributes: { e: '\u20ac'.repeat(342) } })),
+      sb.ivs.send(new CreateParticipantTokenCommand({ stageArn, duration: 1.5 })),
+      sb.ivs.send(new UntagResourceCommand({ resourceArn: stageArn, tagKeys: [] })),
+    ];
+    for (const call of bad) expect(await errorOf(call)).toMatchObject({ name: 'ValidationException', status: 400 });
+
+    const exact = await sb.ivs.send(new CreateParticipantTokenCommand({ stageArn, attributes: { k: 'v'.repeat(1023) } }));
+    expect(exact.participantToken?.attributes?.['k']).toHaveLength(1023);
+    const longName = await sb.ivs.send(new CreateStageCommand({ name: 'n'.repeat(128) }));
+    expect(longName.stage?.name).toHaveLength(128);
+    await sb.ivs.send(new DeleteStageCommand({ arn: longName.stage?.arn }));
+  });
+
+  it('tags public keys too, and caps a resource at 50 tags', async () => {
+    const key = await sb.ivs.send(new ImportPublicKeyCommand({ publicKeyMaterial: p384Pem(), tags: { a: '1' } }));
+    const resourceArn = key.publicKey?.arn ?? '';
+    await sb.ivs.send(new TagResourceCommand({ resourceArn, tags: { b: '2' } }));
+    expect((await sb.ivs.send(new ListTagsForResourceCommand({ resourceArn }))).tags).toEqual({ a: '1', b: '2' });
+    const many = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v']));
+    expect(await errorOf(sb.ivs.send(new TagResourceCommand({ resourceArn, tags: many })))).toMatchObject({ name: 'ValidationException' });
+    expect(Object.keys((await sb.ivs.send(new ListTagsForResourceCommand({ resourceArn }))).tags ?? {})).toEqual(['a', 'b']);
+    await sb.ivs.send(new DeletePublicKeyCommand({ arn: resourceArn }));
+    expect(await errorOf(sb.ivs.send(new ListTagsForResourceCommand({ resourceArn })))).toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+});
+
 describe('wire protocol details the SDK never exercises', () => {
   const post = (path: string, init: { body?: string; headers?: Record<string, string> } = {}) =>
     fetch(`${sb.url}${path}`, { method: 'POST', body: init.body, headers: { authorization: SIGV4_HEADER, ...init.headers } });
