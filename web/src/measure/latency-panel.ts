@@ -124,16 +124,6 @@ export function mountLatencyPanel(options: LatencyPanelOptions): () => void {
     render();
   };
   resync.addEventListener('click', () => void sync());
-  if (options.apiUrl === undefined) {
-    void loadSiteConfig().then((state) => {
-      if (state.kind === 'api') {
-        apiUrl = state.config.apiUrl;
-        void sync();
-      }
-    });
-  } else {
-    void sync();
-  }
 
   // --- broadcaster: stamping --------------------------------------------------------------------------------------
   const toggleLabel = document.createElement('label');
@@ -292,6 +282,17 @@ export function mountLatencyPanel(options: LatencyPanelOptions): () => void {
 
   render();
   cleanups.push(onLangChange(() => render()));
+  // Sync last: it renders, and everything it renders exists by now.
+  if (options.apiUrl === undefined) {
+    void loadSiteConfig().then((state) => {
+      if (state.kind === 'api') {
+        apiUrl = state.config.apiUrl;
+        void sync();
+      }
+    });
+  } else {
+    void sync();
+  }
   return () => {
     for (const c of cleanups.splice(0)) c();
     section.replaceChildren(...(pageHeading ? [pageHeading] : []));
