@@ -177,6 +177,7 @@ describe('api minting: CreateParticipantToken on the emulator', () => {
       expect(listCalls[0]).toBeUndefined();
       expect(listCalls.slice(1).every((t) => typeof t === 'string')).toBe(true);
     } finally {
+      skewMs = 0;
       paged.destroy();
     }
   });
