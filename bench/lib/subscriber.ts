@@ -116,7 +116,14 @@ export async function subscribe(o: SubscribeOptions): Promise<SubscriberHandle> 
     const deadline = t0 + o.timeoutMs;
     while (firstPacketMs === null) {
       if (performance.now() > deadline) {
-        throw new Error(joinMs === null ? 'ICE/DTLS did not connect in time' : 'connected but no media packet in time');
+        // The reason names the step that stalled (ICE checks, or DTLS after ICE), so a load test's failures say where.
+        throw new Error(
+          joinMs === null
+            ? pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed'
+              ? 'DTLS did not complete in time (ICE connected)'
+              : `ICE did not connect in time (ICE ${pc.iceConnectionState})`
+            : 'connected but no media packet in time',
+        );
       }
       if (pc.connectionState === 'failed') throw new Error('ICE/DTLS failed');
       await new Promise((r) => setTimeout(r, 50));
