@@ -159,27 +159,35 @@ export async function runBench(args: BenchArgs): Promise<{ result: BenchResult; 
         notes.push(...out.notes);
         sfu = { ...out.sfu, microbench: null };
       }
+      if (want.has('latency')) {
+        const part = await loadSfuPart();
+        if ('skipped' in part) skipped.push({ what: 'SFU cost with the synthetic publisher (bench/parts/sfu.ts)', why: part.skipped });
+        else {
+          log('sfu: cost per subscriber and per packet with the synthetic publisher (bench/parts/sfu.ts)');
+          try {
+            const s = await part.run({
+              sandboxUrl: sandbox.url,
+              sandboxPid: sandbox.pid,
+              stageArn,
+              steps: args.quick ? [0, 2] : [0, 25, 50, 100],
+              windowSeconds: args.quick ? 3 : 20,
+              settleSeconds: args.quick ? 1 : 5,
+              log: (l) => log(`  ${l}`),
+            });
+            // Its section (no browser on the cores) is the SFU figure; the latency phases' own /proc figures stay in the phases.
+            sfu = s.section;
+            notes.push(...s.notes);
+          } catch (error) {
+            skipped.push({ what: 'SFU cost with the synthetic publisher (bench/parts/sfu.ts)', why: errorText(error) });
+          }
+        }
+      }
     } catch (error) {
       const tail = sandbox?.logTail().trim();
       skipped.push({ what: 'sandbox parts (latency, SFU, emulated tokens)', why: `${errorText(error)}${tail ? ` — sandbox log: ${tail.slice(-600)}` : ''}` });
       log(`sandbox parts failed: ${errorText(error)}`);
     } finally {
       await cleanupAll();
-    }
-  }
-
-  if (want.has('latency')) {
-    const part = await loadSfuPart();
-    if ('skipped' in part) skipped.push({ what: 'SFU micro-benchmark (bench/parts/sfu.ts)', why: part.skipped });
-    else {
-      log('sfu: in-process forwarding micro-benchmark (bench/parts/sfu.ts)');
-      try {
-        const micro = await part.run({ quick: args.quick });
-        sfu = sfu ?? { cpuPercentPerSubscriber: null, rssMiBPerSubscriber: null, marginalCpuUsPerPacket: null, microbench: null };
-        sfu = { ...sfu, microbench: micro };
-      } catch (error) {
-        skipped.push({ what: 'SFU micro-benchmark (bench/parts/sfu.ts)', why: errorText(error) });
-      }
     }
   }
 
