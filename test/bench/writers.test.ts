@@ -106,6 +106,24 @@ describe('result schema', () => {
     const md = loadMarkdown(r);
     expect(md).toContain('❌ **1 of 2 succeeded (50.00 %)**');
     expect(md).toContain('1 × ICE timeout');
+    expect(md).toContain('| join (offer → ICE+DTLS connected), ms | 100 | 100 | 100 | 1 |');
+    expect(md).toContain('| ephemeral port range size | 28,232 |');
+
+    // The token flash crowd reports request latency and statuses, and no subscriber-only rows or limits table.
+    const t: LoadResult = {
+      ...r,
+      mode: 'tokens',
+      succeeded: 2,
+      successRate: 1,
+      errors: {},
+      subscribers: [],
+      tokens: { statuses: { '201': 2, '429': 1 }, retries429: 1, latencyMs: summarize([20, 1030]) },
+    };
+    const tmd = loadMarkdown(t);
+    expect(tmd).toContain('token request, incl. any 429 waits, ms | 525');
+    expect(tmd).toContain('Token statuses: 201 × 2, 429 × 1; 429 retries honoured: 1.');
+    expect(tmd).not.toContain('first media packet');
+    expect(tmd).not.toContain('ephemeral port range');
   });
 });
 
