@@ -78,7 +78,7 @@ interface SyntheticPublisher {
 }
 
 /** The SFU helper's synthetic werift publisher when present (no browser on the cores), else Chromium. */
-async function startPublisher(sandboxUrl: string, stageArn: string, bitrateKbps: number): Promise<RunningPublisher> {
+async function startPublisher(sandboxUrl: string, stageArn: string, bitrateKbps: number, fps: number): Promise<RunningPublisher> {
   const client = sandboxIvsClient(sandboxUrl);
   const pub = await participantToken(client, stageArn, ['PUBLISH'], 'loadtest-publisher');
   const synthetic = new URL('./clients/whip-publisher.ts', import.meta.url);
@@ -90,9 +90,9 @@ async function startPublisher(sandboxUrl: string, stageArn: string, bitrateKbps:
   }
   if (SyntheticModule.safeParse(mod).success) {
     const publish = (mod as { publish: (o: { whipUrl: string; token: string; bitrateKbps: number; fps: number }) => Promise<SyntheticPublisher> }).publish;
-    const p = await publish({ whipUrl: `${sandboxUrl}/whip`, token: pub.token, bitrateKbps, fps: 30 });
+    const p = await publish({ whipUrl: `${sandboxUrl}/whip`, token: pub.token, bitrateKbps, fps });
     await p.connected(20_000);
-    return { participantId: pub.participantId, kind: `synthetic VP8 (werift) at ${bitrateKbps} kbit/s`, close: () => p.close() };
+    return { participantId: pub.participantId, kind: `synthetic VP8 (werift) at ${bitrateKbps} kbit/s, ${fps} fps`, close: () => p.close() };
   }
   const { HarnessPublisher, launchChromium, startHarnessServer } = await import('./harness/browser.js');
   const harness = await startHarnessServer();
@@ -104,13 +104,13 @@ async function startPublisher(sandboxUrl: string, stageArn: string, bitrateKbps:
     const p = await HarnessPublisher.start(browser.browser, harness.url, `${sandboxUrl}/whip`, pub.token, {
       width: 640,
       height: 360,
-      fps: 30,
+      fps,
       audio: false,
       maxBitrateKbps: bitrateKbps,
     });
     return {
       participantId: pub.participantId,
-      kind: `headless Chromium, VP8 at up to ${bitrateKbps} kbit/s`,
+      kind: `headless Chromium, VP8 at up to ${bitrateKbps} kbit/s, ${fps} fps`,
       close: async () => {
         await p.close();
         await browser.close();
@@ -218,7 +218,7 @@ async function runSubscribers(args: LoadArgs): Promise<LoadResult> {
   const sandbox = await startSandbox();
   cleanups.push(() => sandbox.stop());
   const stageArn = await defaultStageArn(sandboxIvsClient(sandbox.url));
-  const publisher = await startPublisher(sandbox.url, stageArn, args.bitrateKbps);
+  const publisher = await startPublisher(sandbox.url, stageArn, args.bitrateKbps, args.fps);
   cleanups.push(() => publisher.close());
   log(`publisher: ${publisher.kind}, participant ${publisher.participantId}`);
 

@@ -110,6 +110,7 @@ deployed token API, and writes bench/results/loadtest-<time>.json and .md.
   --workers W             subscriber processes on this machine (default 2)
   --max-in-flight M       most joins still in progress at once (default 64)
   --bitrate KBPS          sandbox publisher's video bitrate (default 300)
+  --fps F                 sandbox publisher's frame rate (default 30; fewer frames, fewer packets per subscriber)
   --out DIR               where results go (default bench/results)
   -h, --help              this text
 `;
@@ -123,6 +124,7 @@ export interface LoadArgs {
   readonly workers: number;
   readonly maxInFlight: number;
   readonly bitrateKbps: number;
+  readonly fps: number;
   readonly outDir: string;
   readonly help: boolean;
 }
@@ -139,6 +141,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadArgs {
     workers: { type: 'string' },
     'max-in-flight': { type: 'string' },
     bitrate: { type: 'string' },
+    fps: { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -177,6 +180,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadArgs {
     workers: whole('--workers', str(v['workers']), 1, 16, 2),
     maxInFlight: whole('--max-in-flight', str(v['max-in-flight']), 1, 10_000, 64),
     bitrateKbps: whole('--bitrate', str(v['bitrate']), 50, 5000, 300),
+    fps: whole('--fps', str(v['fps']), 1, 60, 30),
     outDir: str(v['out']) ?? 'bench/results',
     help,
   };

@@ -36,7 +36,8 @@ describe('loadtest flags', () => {
   it('needs --viewers and parses durations and targets', () => {
     expect(() => parseLoadArgs([])).toThrow(/--viewers N is required/);
     const a = parseLoadArgs(['--viewers', '1000', '--ramp', '90s', '--hold', '500ms']);
-    expect(a).toMatchObject({ viewers: 1000, rampMs: 90_000, holdMs: 500, target: { kind: 'sandbox' }, hosts: null, workers: 2, maxInFlight: 64 });
+    expect(a).toMatchObject({ viewers: 1000, rampMs: 90_000, holdMs: 500, target: { kind: 'sandbox' }, hosts: null, workers: 2, maxInFlight: 64, bitrateKbps: 300, fps: 30 });
+    expect(parseLoadArgs(['--viewers', '1', '--fps', '15', '--bitrate', '100'])).toMatchObject({ fps: 15, bitrateKbps: 100 });
     expect(parseLoadArgs(['--viewers', '5', '--target', 'https://example.org/app/']).target).toEqual({ kind: 'url', url: 'https://example.org/app' });
   });
 
@@ -53,6 +54,7 @@ describe('loadtest flags', () => {
     [['--viewers', '10', '--hosts', '0']],
     [['--viewers', '10', '--workers', '99']],
     [['--viewers', '10', '--bitrate', '1']],
+    [['--viewers', '10', '--fps', '0']],
   ])('rejects %j with a UsageError', (argv) => {
     expect(() => parseLoadArgs(argv)).toThrow(UsageError);
   });
