@@ -133,8 +133,9 @@ export async function runBench(args: BenchArgs): Promise<{ result: BenchResult; 
           height: 480,
           fps: 30,
           maxBitrateKbps: 500,
-          rampPerSec: 20,
-          fleetWorkers: 1,
+          // Gentle ramps and two subscriber processes: at 200 subscribers one JavaScript thread of SRTP is most of a core.
+          rampPerSec: 10,
+          fleetWorkers: args.quick ? 1 : 2,
           log: (l: string) => log(`  ${l}`),
         };
         log(`latency: phases with ${args.subscribers.join(', ')} extra subscribers, ${args.windowSeconds} s windows`);
