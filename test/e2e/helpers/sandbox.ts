@@ -62,7 +62,7 @@ export async function startSandbox(options: Record<string, unknown> = {}, timeou
   });
   let tail = '';
   const keep = (chunk: Buffer): void => {
-    tail = (tail + chunk.toString('utf8')).slice(-8_000);
+    tail = (tail + chunk.toString('utf8')).slice(-64_000);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);

@@ -1,0 +1,102 @@
+/**
+ * The pages end to end without media: token messages and the language switch, in Debian's headless Chromium against
+ * the sandbox (pages built fresh from web/) on 127.0.0.1, tokens pasted into the token card as a person would.
+ * The broadcast itself (camera -> SFU -> viewers) is pages-broadcast.test.ts. Every wait polls for a condition.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser } from 'playwright-core';
+import { translate } from '../../web/src/i18n/index.js';
+import { launchChromium } from './helpers/chromium.js';
+import { connState, openPage, pageError, useToken, type OpenedPage } from './helpers/pages.js';
+import { pollUntil } from './helpers/poll.js';
+import { startSandbox, type RunningSandbox } from './helpers/sandbox.js';
+
+const SETUP_TIMEOUT_MS = 180_000;
+const TEST_TIMEOUT_MS = 150_000;
+const WAIT_MS = 60_000;
+
+let sandbox: RunningSandbox;
+let browser: Browser;
+const opened: OpenedPage[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  browser = await launchChromium();
+}, SETUP_TIMEOUT_MS);
+
+afterAll(async () => {
+  for (const p of opened) await p.close().catch(() => undefined);
+  await browser?.close();
+  await sandbox?.stop();
+}, 60_000);
+
+async function open(name: 'broadcaster' | 'viewer' | 'index', locale?: string): Promise<OpenedPage> {
+  const p = await openPage(browser, sandbox.url, name, locale);
+  opened.push(p);
+  return p;
+}
+
+async function close(p: OpenedPage): Promise<void> {
+  await p.close();
+  opened.splice(opened.indexOf(p), 1);
+}
+
+describe('tokens the broadcaster page refuses, each with its message', () => {
+  it('an expired token: tokenExpired, and going live connects nothing', async () => {
+    const b = await open('broadcaster');
+    const { token } = await sandbox.mintExpired({ userId: 'late', capabilities: ['PUBLISH', 'SUBSCRIBE'], agoMinutes: 5 });
+    await useToken(b.page, token);
+    const shown = await pollUntil(() => pageError(b.page), (e) => e.visible, 'expired message', WAIT_MS);
+    expect(shown.reason).toBe('tokenExpired');
+    expect(shown.text).not.toMatch(/\{\w+\}/);
+    await b.page.locator('#publish-start').click();
+    expect((await pageError(b.page)).reason).toBe('tokenExpired');
+    expect(await connState(b.page)).toBe('idle');
+    await close(b);
+  }, TEST_TIMEOUT_MS);
+
+  it('a viewer token: tokenCannotPublish, and going live connects nothing', async () => {
+    const b = await open('broadcaster');
+    const { token } = await sandbox.mint({ userId: 'watcher', capabilities: ['SUBSCRIBE'] });
+    await useToken(b.page, token);
+    const shown = await pollUntil(() => pageError(b.page), (e) => e.visible, 'cannot-publish message', WAIT_MS);
+    expect(shown.reason).toBe('tokenCannotPublish');
+    expect(shown.text).toBe(translate('en', 'error.tokenCannotPublish', { capability: 'PUBLISH', detail: 'the token lacks the PUBLISH capability' }));
+    await b.page.locator('#publish-start').click();
+    expect((await pageError(b.page)).reason).toBe('tokenCannotPublish');
+    expect(await connState(b.page)).toBe('idle');
+    await close(b);
+  }, TEST_TIMEOUT_MS);
+});
+
+describe('language', () => {
+  it('follows the browser, switches with the selector (messages included) and is remembered', async () => {
+    const b = await open('broadcaster', 'en-US');
+    const h1 = b.page.locator('h1');
+    expect(await b.page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect((await h1.textContent())?.trim()).toBe(translate('en', 'bc.title'));
+    const { token } = await sandbox.mint({ userId: 'watcher', capabilities: ['SUBSCRIBE'] });
+    await useToken(b.page, token);
+    await pollUntil(() => pageError(b.page), (e) => e.visible, 'a message to translate', WAIT_MS);
+    const english = (await pageError(b.page)).text;
+
+    await b.page.locator('[data-testid=lang-select]').selectOption('zh-TW');
+    await pollUntil(() => b.page.evaluate(() => document.documentElement.lang), (l) => l === 'zh-TW', 'lang zh-TW', WAIT_MS);
+    expect((await h1.textContent())?.trim()).toBe(translate('zh-TW', 'bc.title'));
+    expect((await b.page.locator('#publish-start').textContent())?.trim()).toBe(translate('zh-TW', 'bc.start'));
+    const chinese = (await pageError(b.page)).text;
+    expect(chinese).not.toBe(english);
+    expect(chinese).toMatch(/\p{Script=Han}/u);
+
+    await b.page.reload();
+    await b.page.waitForFunction(() => document.documentElement.lang !== '');
+    expect(await b.page.evaluate(() => document.documentElement.lang)).toBe('zh-TW');
+    expect((await h1.textContent())?.trim()).toBe(translate('zh-TW', 'bc.title'));
+    await close(b);
+
+    const v = await open('viewer', 'zh-TW');
+    expect(await v.page.evaluate(() => document.documentElement.lang)).toBe('zh-TW');
+    expect((await v.page.locator('#join').textContent())?.trim()).toBe(translate('zh-TW', 'vw.join'));
+    await close(v);
+  }, TEST_TIMEOUT_MS);
+});
