@@ -13,9 +13,11 @@ export function benchCharts(r: BenchResult): Chart[] {
   const charts: Chart[] = [];
   const phases = r.latency?.phases ?? [];
   if (phases.length === 0) return charts;
+  // Without decoded frames (synthetic-publisher run) only the SFU chart has data.
+  const measured = phases.some((p) => p.latencyMs !== null);
   const alone = phases.find((p) => p.extraSubscribers === 0) ?? phases[0];
   const most = phases[phases.length - 1];
-  for (const [p, suffix] of [
+  if (measured) for (const [p, suffix] of [
     [alone, 'latency-histogram.svg'],
     ...(most && most !== alone ? ([[most, `latency-histogram-${most.extraSubscribers}.svg`]] as const) : []),
   ] as const) {
@@ -40,7 +42,7 @@ export function benchCharts(r: BenchResult): Chart[] {
   }
   const pick = (f: (p: (typeof phases)[number]) => number | null | undefined) =>
     phases.map((p) => ({ x: p.extraSubscribers, y: f(p) ?? null }));
-  charts.push({
+  if (measured) charts.push({
     suffix: 'latency-vs-subscribers.svg',
     alt: 'Latency percentiles against extra subscribers',
     svg: lineChartSvg(

@@ -68,13 +68,23 @@ export function benchMarkdown(r: BenchResult, charts: readonly { file: string; a
 
   if (r.latency) {
     const l = r.latency;
-    out.push('## Glass-to-glass latency (sandbox)');
-    out.push('');
-    out.push(
-      `One decoding Chromium viewer reads a timestamp code drawn into each frame by a Chromium publisher (${cell(l.method)}); ` +
-        `${l.codec} ${l.resolution}${l.bitrateKbps !== null ? ` at ~${fmtNumber(l.bitrateKbps, 0)} kbit/s` : ''}. ` +
-        'Extra subscribers are non-decoding Node WebRTC clients in a separate process.',
-    );
+    const decoded = l.phases.some((p) => p.latencyMs !== null);
+    if (decoded) {
+      out.push('## Glass-to-glass latency (sandbox)');
+      out.push('');
+      out.push(
+        `One decoding Chromium viewer reads a timestamp code drawn into each frame by a Chromium publisher (${cell(l.method)}); ` +
+          `${l.codec} ${l.resolution}${l.bitrateKbps !== null ? ` at ~${fmtNumber(l.bitrateKbps, 0)} kbit/s` : ''}. ` +
+          'Extra subscribers are non-decoding Node WebRTC clients in a separate process.',
+      );
+    } else {
+      out.push('## SFU phases (no browser: latency not measured)');
+      out.push('');
+      out.push(
+        `The publisher was the synthetic werift publisher (${l.codec}, ~${fmtNumber(l.bitrateKbps, 0)} kbit/s) and no Chromium viewer ran (see Skipped); ` +
+          'the extra subscribers are non-decoding Node WebRTC clients in a separate process, and the SFU figures come from /proc of the sandbox process.',
+      );
+    }
     out.push('');
     out.push(
       table(

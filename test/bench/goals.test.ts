@@ -97,6 +97,11 @@ describe('benchCharts', () => {
     expect(vs).toContain('goal p95 alone 80 ms');
   });
 
+  it('draws only the SFU chart when no frame was decoded', () => {
+    const synthetic = { ...latency, timeToFirstFrameMs: null, phases: latency.phases.map((p) => ({ ...p, latencyMs: null, latencyHistogram: [] })) };
+    expect(benchCharts(result(synthetic)).map((c) => c.suffix)).toEqual(['sfu-cpu-vs-subscribers.svg']);
+  });
+
   it('draws nothing without latency phases', () => {
     expect(benchCharts(result(null))).toEqual([]);
   });
