@@ -53,7 +53,8 @@ export class StageStatusView {
         this.state = change.state;
         this.renderState();
         const level = change.state === ConnectionState.Failed ? 'error' : change.error ? 'warn' : 'info';
-        this.log.info('stage', 'log.stateChanged', { state: t(stateMessage(change.state)) }, level);
+        // The state id, not its translation: the entry then reads the same after a language switch.
+        this.log.info('stage', 'log.stateChanged', { state: change.state }, level);
         if (change.error) {
           this.errors.show(change.error);
           this.log.raw(level, 'stage', `${change.error.reason}: ${change.error.message}`);

@@ -9,7 +9,7 @@
  * sign-in, sign-out.
  */
 import type { Capability, Role } from '../../../lambda/token/contract.js';
-import { onLangChange, t } from '../i18n/index.js';
+import { getLang, onLangChange, t } from '../i18n/index.js';
 import type { ConfigState } from '../site-config.js';
 import { requestToken, TokenApiError } from '../token/api.js';
 import { completeSignIn, currentSession, signIn, signOut, type CognitoSettings, type Session } from '../token/auth.js';
@@ -267,7 +267,7 @@ export class TokenPanel {
     set('token-driver', t(`token.driver.${info.driver}`));
     const expiry = byId('token-expiry', HTMLTimeElement);
     expiry.dateTime = info.expiresAt.toISOString();
-    expiry.textContent = info.expiresAt.toLocaleString();
+    expiry.textContent = info.expiresAt.toLocaleString(getLang());
     this.renderCountdown();
     this.say(this.problem ? '' : t('token.accepted', { role: t(`token.role.${info.role}`), user: info.userId || '—' }));
   }
