@@ -15,6 +15,31 @@ export function backendName(config: ConfigState): string {
   return config.config?.backend ?? 'paste';
 }
 
+/**
+ * Mounts the measurement panels (web/src/measure/) into #stats-panel and #latency-panel. Loaded as their own chunk
+ * (uPlot and the probe are not needed to show the page) but awaited before the page wires its buttons: the latency
+ * probe must install its publish-stream provider before anyone can go live. A panel that fails to load leaves the
+ * page working and says so in the log.
+ */
+export async function mountPanels(page: 'broadcaster' | 'viewer', log: EventLogView): Promise<void> {
+  const [stats, latency] = await Promise.allSettled([
+    import('../measure/stats-panel.js'),
+    import('../measure/latency-panel.js'),
+  ]);
+  try {
+    if (stats.status === 'fulfilled') stats.value.mountStatsPanel();
+    else throw stats.reason;
+  } catch (err: unknown) {
+    log.raw('warn', 'app', `stats panel unavailable: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    if (latency.status === 'fulfilled') latency.value.mountLatencyPanel({ page });
+    else throw latency.reason;
+  } catch (err: unknown) {
+    log.raw('warn', 'app', `latency panel unavailable: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 export async function startPage(page: 'broadcaster' | 'viewer'): Promise<PageContext> {
   initShell();
   const errors = new ErrorBox(
@@ -26,5 +51,6 @@ export async function startPage(page: 'broadcaster' | 'viewer'): Promise<PageCon
   const config = await loadSiteConfig();
   log.info('app', 'log.pageLoaded', { backend: backendName(config) });
   if (config.kind === 'paste' && config.problem) log.raw('warn', 'app', config.problem);
+  await mountPanels(page, log);
   return { log, errors, config };
 }
