@@ -263,7 +263,10 @@ async function runSubscribers(args: LoadArgs): Promise<LoadResult> {
   const subscribers = await fleet.report();
   const peaks = sampler.peaks();
   sampler.stop();
-  log(`hold: ${after.connected} connected, ${after.packets - before.packets} packets received in the hold`);
+  const holdPackets = after.packets - before.packets;
+  const forwardedPerSec = hold.server ? holdPackets / hold.server.wallSeconds : null;
+  const usPer = (u: ProcessUsage | null): number | null => (u && holdPackets > 0 ? (u.cpuSeconds * 1e6) / holdPackets : null);
+  log(`hold: ${after.connected} connected, ${holdPackets} packets received in the hold (${forwardedPerSec?.toFixed(0) ?? '—'}/s)`);
 
   const ok = subscribers.filter((s) => s.ok);
   const errors: Record<string, number> = {};
@@ -315,6 +318,9 @@ async function runSubscribers(args: LoadArgs): Promise<LoadResult> {
       systemCpuBusyPercent: hold.systemBusy,
       openFdsPeak: peaks.openFds,
       udpSocketsPeak: peaks.udp,
+      forwardedPacketsPerSec: forwardedPerSec,
+      serverCpuUsPerPacket: usPer(hold.server),
+      clientsCpuUsPerPacket: usPer(hold.clients),
       verdict: verdict.text,
     },
     samples: sampler.samples,

@@ -248,6 +248,8 @@ export function loadMarkdown(r: LoadResult): string {
           ['machine CPU busy, % of all cores', fmtNumber(l.systemCpuBusyPercent)],
           ['peak open fds (SFU)', fmtNumber(l.openFdsPeak, 0)],
           ['peak UDP sockets (whole machine)', fmtNumber(l.udpSocketsPeak, 0)],
+          ['packets forwarded per second (all subscribers)', fmtNumber(l.forwardedPacketsPerSec ?? null, 0)],
+          ['CPU per forwarded packet: SFU / subscribers, µs', `${fmtNumber(l.serverCpuUsPerPacket ?? null)} / ${fmtNumber(l.clientsCpuUsPerPacket ?? null)}`],
         ],
       ),
     );

@@ -228,6 +228,11 @@ export const LoadResultSchema = z.object({
     systemCpuBusyPercent: z.number().nullable(),
     openFdsPeak: z.number().nullable(),
     udpSocketsPeak: z.number().nullable(),
+    /** RTP packets all subscribers received per second during the hold (what the SFU forwarded). */
+    forwardedPacketsPerSec: z.number().nonnegative().nullable().optional(),
+    /** Hold-window CPU per forwarded packet: the SFU process, and the subscriber processes (SRTP + bookkeeping), µs. */
+    serverCpuUsPerPacket: z.number().nonnegative().nullable().optional(),
+    clientsCpuUsPerPacket: z.number().nonnegative().nullable().optional(),
     verdict: z.string(),
   }),
   samples: z.array(
