@@ -17,6 +17,31 @@ export const H264 = () =>
 export const OPUS = () =>
   new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, parameters: 'minptime=10;useinbandfec=1' });
 
+/**
+ * Calls `onEnd` once when the remote ends the connection: a DTLS close_notify (the sandbox sends one when it ends a
+ * session) closes werift's DTLS transport but not its RTCPeerConnection state, so watch the transports too.
+ */
+export function watchRemoteEnd(pc: RTCPeerConnection, onEnd: (state: string) => void): void {
+  let done = false;
+  const end = (state: string) => {
+    if (done) return;
+    done = true;
+    onEnd(state);
+  };
+  const watched = new Set<unknown>();
+  pc.connectionStateChange.subscribe((state) => {
+    if (state === 'failed' || state === 'closed') end(state);
+    if (state !== 'connected') return;
+    for (const dtls of pc.dtlsTransports) {
+      if (watched.has(dtls)) continue;
+      watched.add(dtls);
+      dtls.onStateChange.subscribe((s) => {
+        if (s === 'closed' || s === 'failed') end(s);
+      });
+    }
+  });
+}
+
 export interface ClientPeer {
   readonly pc: RTCPeerConnection;
   /** Creates the offer, waits for gathering, and returns it with loopback candidates only. */
@@ -31,6 +56,8 @@ export async function createClientPeer(codecs: { audio: RTCRtpCodecParameters[];
     iceAdditionalHostAddresses: ['127.0.0.1'],
     iceUseIpv6: false,
     iceStunGatherTimeout: 2,
+    // One transport for audio and video: werift leaks the unused ones' sockets when BUNDLE drops them.
+    bundlePolicy: 'max-bundle',
     headerExtensions: { audio: [], video: [] },
     codecs,
   });

@@ -8,7 +8,7 @@
  *   await sub.close();   // DELETE + close the peer connection
  */
 import type { RtpPacket } from 'werift';
-import { createClientPeer, H264, OPUS, VP8 } from './client-peer.js';
+import { createClientPeer, H264, OPUS, VP8, watchRemoteEnd } from './client-peer.js';
 import { deleteSession, postOffer } from './signaling.js';
 
 export interface SubscribeOptions {
@@ -134,7 +134,9 @@ export async function subscribe(options: SubscribeOptions): Promise<Subscriber> 
   let closing = false;
   pc.connectionStateChange.subscribe((state) => {
     if (state === 'connected') connectMs ??= performance.now() - startMs;
-    if (state === 'failed' || (state === 'closed' && !closing)) resolveEnded(state);
+  });
+  watchRemoteEnd(pc, (state) => {
+    if (!closing) resolveEnded(state);
   });
 
   let answer;

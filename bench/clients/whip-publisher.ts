@@ -8,7 +8,7 @@
  *   await pub.close();    // DELETE + close the peer connection
  */
 import { MediaStreamTrack, RtpHeader, RtpPacket } from 'werift';
-import { createClientPeer, H264, OPUS, VP8 } from './client-peer.js';
+import { createClientPeer, H264, OPUS, VP8, watchRemoteEnd } from './client-peer.js';
 import { deleteSession, postOffer } from './signaling.js';
 
 export interface PublishOptions {
@@ -114,10 +114,10 @@ export async function publish(options: PublishOptions): Promise<Publisher> {
       timers.push(setInterval(sendFrame, 1000 / fps));
       if (audio) timers.push(setInterval(sendAudio, AUDIO_INTERVAL_MS));
     }
-    if (state === 'failed' || (state === 'closed' && !closing)) {
-      stopSending();
-      resolveEnded(state);
-    }
+  });
+  watchRemoteEnd(pc, (state) => {
+    stopSending();
+    if (!closing) resolveEnded(state);
   });
 
   let sessionUrl: string;

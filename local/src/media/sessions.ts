@@ -14,7 +14,7 @@ import { SubscriberTrack, TrackForwarder } from './forwarder.js';
 import type { MediaKind } from './sdp.js';
 import { answerOffer } from './peer.js';
 import { createSrtpProtector } from './srtp.js';
-import { datagramSenderOf, srtpKeysOf, watchInboundActivity } from './werift-internals.js';
+import { datagramSenderOf, sendDtlsCloseNotify, srtpKeysOf, watchInboundActivity } from './werift-internals.js';
 
 /** Feedback message type of a Full Intra Request in a payload-specific RTCP packet (RFC 5104 section 4.3.1). */
 const FIR_FMT = 4;
@@ -102,6 +102,9 @@ export abstract class MediaSession {
     for (const c of this.cleanups.splice(0)) c();
     this.onClose(reason);
     this.hooks.onClosed(this, reason, wasConnected);
+    // Tell the remote now rather than leave it to notice via ICE consent (~30 s); see werift-internals.ts.
+    const dtls = this.pc.dtlsTransports[0];
+    if (wasConnected && dtls) sendDtlsCloseNotify(dtls);
     this.pc
       .close()
       .catch(() => undefined)
