@@ -51,11 +51,11 @@ async function goLive(userId: string): Promise<OpenedPage> {
   await b.page.locator('#quality-select').selectOption('360p');
   await b.page.locator('#publish-start').click();
   await pollUntil(() => connState(b.page), (s) => s === 'connected' || s === 'failed', `${userId} live`, WAIT_MS);
-  expect({ state: await connState(b.page), error: await pageError(b.page), console: '' }).toEqual({
-    state: 'connected',
-    error: { visible: false, reason: null, text: '' },
-    console: '',
-  });
+  const state = await connState(b.page);
+  if (state !== 'connected') {
+    throw new Error(`${userId} did not go live (${state}): ${JSON.stringify(await pageError(b.page))}\n${b.consoleTail()}`);
+  }
+  expect(await pageError(b.page)).toEqual({ visible: false, reason: null, text: '' });
   return b;
 }
 
@@ -65,7 +65,10 @@ async function joinAsViewer(userId: string): Promise<OpenedPage> {
   await useToken(v.page, token);
   await v.page.locator('#join').click();
   await pollUntil(() => connState(v.page), (s) => s === 'connected' || s === 'failed', `${userId} joined`, WAIT_MS);
-  expect(await connState(v.page)).toBe('connected');
+  const state = await connState(v.page);
+  if (state !== 'connected') {
+    throw new Error(`${userId} did not join (${state}): ${JSON.stringify(await pageError(v.page))}\n${v.consoleTail()}`);
+  }
   return v;
 }
 
