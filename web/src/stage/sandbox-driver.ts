@@ -53,6 +53,12 @@ class Session {
 export class SandboxStageClient extends BaseStageClient {
   readonly driver = 'sandbox' as const;
   private session: Session | null = null;
+  /**
+   * WHIP/WHEP sessions whose DELETE could not be sent (we were offline when the connection was torn down). The
+   * server keeps such a session until ICE consent times out (~30 s) and meanwhile refuses our token as in use, so
+   * the next connect() deletes them first.
+   */
+  private readonly undeleted = new Set<string>();
   private readonly welcomeTimeoutMs: number;
   private readonly pingIntervalMs: number;
   private readonly onOffline = (): void => this.lost(this.session, StageError.networkLost('the browser went offline'));
@@ -64,6 +70,7 @@ export class SandboxStageClient extends BaseStageClient {
   }
 
   protected async connect(options: JoinOptions): Promise<void> {
+    await this.deleteUndeleted();
     const session = new Session();
     this.session = session;
     await this.openEvents(session);
@@ -85,7 +92,7 @@ export class SandboxStageClient extends BaseStageClient {
     const token = this.token.reveal();
     for (const sub of session.subscriptions.values()) this.closeSubscription(sub, token);
     session.subscriptions.clear();
-    if (session.publishLocation) deleteSession(session.publishLocation, token);
+    if (session.publishLocation) this.endRemoteSession(session.publishLocation, token);
     session.publishPc?.close();
     if (session.ws && session.ws.readyState <= WebSocket.OPEN) session.ws.close(1000, 'leave');
   }
@@ -117,6 +124,23 @@ export class SandboxStageClient extends BaseStageClient {
       }
     }
     return { at: performance.now(), streams };
+  }
+
+  /** DELETEs a WHIP/WHEP session without waiting; one that could not be reached is retried by the next connect(). */
+  private endRemoteSession(location: string, token: string): void {
+    void deleteSession(location, token).then((gone) => {
+      if (!gone) this.undeleted.add(location);
+    });
+  }
+
+  private async deleteUndeleted(): Promise<void> {
+    const token = this.token.reveal();
+    for (const location of [...this.undeleted]) {
+      if (await deleteSession(location, token)) {
+        this.undeleted.delete(location);
+        this.log('info', 'ended a media session left over from before the connection was lost');
+      }
+    }
   }
 
   // --- events WebSocket -------------------------------------------------------------------------------------------
@@ -314,7 +338,7 @@ export class SandboxStageClient extends BaseStageClient {
         const answer = await exchangeSdp(url, this.token.reveal(), offer, 'subscribe', session.abort.signal);
         sub.location = answer.location;
         if (session.subscriptions.get(participantId) !== sub) {
-          if (answer.location) deleteSession(answer.location, this.token.reveal());
+          if (answer.location) void deleteSession(answer.location, this.token.reveal());
           return;
         }
         await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
@@ -358,7 +382,7 @@ export class SandboxStageClient extends BaseStageClient {
   }
 
   private closeSubscription(sub: Subscription, token: string): void {
-    if (sub.location) deleteSession(sub.location, token);
+    if (sub.location) this.endRemoteSession(sub.location, token);
     sub.pc.close();
   }
 

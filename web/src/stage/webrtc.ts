@@ -78,11 +78,22 @@ export async function errorFromResponse(res: Response, operation: 'publish' | 's
   return StageError.serverRejected(`HTTP ${res.status}`);
 }
 
-/** Ends a WHIP/WHEP session; best effort (keepalive so it also works while the page unloads). */
-export function deleteSession(location: string, token: string): void {
-  void fetch(location, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` }, keepalive: true }).catch(
-    () => undefined,
-  );
+/**
+ * Ends a WHIP/WHEP session; best effort (keepalive so it also works while the page unloads). Resolves true when the
+ * server no longer holds it (deleted, or already gone), false when the request could not be made (offline).
+ */
+export async function deleteSession(location: string, token: string, timeoutMs = 5_000): Promise<boolean> {
+  try {
+    const res = await fetch(location, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${token}` },
+      keepalive: true,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return res.ok || res.status === 404;
+  } catch {
+    return false;
+  }
 }
 
 /** Collects getStats() of every sender or receiver without letting one failure lose the rest. */
