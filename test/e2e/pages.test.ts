@@ -70,6 +70,26 @@ describe('tokens the broadcaster page refuses, each with its message', () => {
   }, TEST_TIMEOUT_MS);
 });
 
+describe('the server ending a session', () => {
+  it('DisconnectParticipant: the viewer page says it was disconnected and stops', async () => {
+    const v = await open('viewer');
+    const { token, participantId } = await sandbox.mint({ userId: 'kicked-viewer', capabilities: ['SUBSCRIBE'] });
+    await useToken(v.page, token);
+    await v.page.locator('#join').click();
+    await pollUntil(() => connState(v.page), (s) => s === 'connected' || s === 'failed', 'joined', WAIT_MS);
+    expect(await connState(v.page)).toBe('connected');
+    await sandbox.disconnect(participantId, 'removed by the test');
+    await pollUntil(() => connState(v.page), (s) => s !== 'connected', 'the session to end', WAIT_MS);
+    expect(await connState(v.page)).toBe('disconnected');
+    const shown = await pollUntil(() => pageError(v.page), (e) => e.visible, 'disconnected message', WAIT_MS);
+    expect(shown.reason).toBe('disconnectedByServer');
+    expect(shown.text).not.toMatch(/\{\w+\}/);
+    // Join is offered again (with a new token: this one is revoked).
+    await expect(v.page.locator('#join').isVisible()).resolves.toBe(true);
+    await close(v);
+  }, TEST_TIMEOUT_MS);
+});
+
 describe('language', () => {
   it('follows the browser, switches with the selector (messages included) and is remembered', async () => {
     const b = await open('broadcaster', 'en-US');

@@ -42,6 +42,8 @@ export interface RunningSandbox {
   /** Output of the child so far, for failure messages. */
   logTail(): string;
   mint(options: MintOptions): Promise<MintedToken>;
+  /** DisconnectParticipant on the IVS API emulator (as an operator would with the AWS CLI). */
+  disconnect(participantId: string, reason: string): Promise<void>;
   /** A correctly signed token for this sandbox's stage that expired `agoMinutes` ago. */
   mintExpired(options: MintOptions & { readonly agoMinutes: number }): Promise<MintedToken>;
   stop(): Promise<void>;
@@ -90,14 +92,19 @@ export async function startSandbox(options: Record<string, unknown> = {}, timeou
   const { url, stageArn } = ready;
   const signingKey = loadSigningKey(signingKeyPem);
 
-  const mint = async (o: MintOptions): Promise<MintedToken> => {
-    const res = await fetch(`${url}/CreateParticipantToken`, {
+  const ivsApi = async (operation: string, body: unknown): Promise<string> => {
+    const res = await fetch(`${url}/${operation}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: FAKE_SIGV4, 'x-amz-date': '20260101T000000Z' },
-      body: JSON.stringify({ stageArn, userId: o.userId, capabilities: o.capabilities, duration: o.duration ?? 60 }),
+      body: JSON.stringify(body),
     });
     const text = await res.text();
-    if (!res.ok) throw new Error(`CreateParticipantToken: HTTP ${res.status} ${text}`);
+    if (!res.ok) throw new Error(`${operation}: HTTP ${res.status} ${text}`);
+    return text;
+  };
+
+  const mint = async (o: MintOptions): Promise<MintedToken> => {
+    const text = await ivsApi('CreateParticipantToken', { stageArn, userId: o.userId, capabilities: o.capabilities, duration: o.duration ?? 60 });
     const { participantToken } = TokenResponse.parse(JSON.parse(text));
     return { participantId: participantToken.participantId, token: participantToken.token };
   };
@@ -133,6 +140,9 @@ export async function startSandbox(options: Record<string, unknown> = {}, timeou
     logTail: () => tail,
     mint,
     mintExpired,
+    disconnect: async (participantId, reason) => {
+      await ivsApi('DisconnectParticipant', { stageArn, participantId, reason });
+    },
     stop: async () => {
       if (child.exitCode === null) {
         child.send?.('close');
