@@ -53,7 +53,11 @@ function show(p: RemoteParticipant): void {
   const before = grid.has(p.id);
   const result = grid.upsert(p);
   if (result === 'full') notice.textContent = t('vw.tooMany', { max: grid.max });
-  if (!before && grid.has(p.id)) log.info('stage', 'vw.publisherJoined', { user: p.userId || p.id });
+  if (!before && grid.has(p.id)) {
+    log.info('stage', 'vw.publisherJoined', { user: p.userId || p.id });
+    // Someone is publishing again: "publisher stopped" no longer describes the stage.
+    if (errors.reason === 'publisherGone') errors.clear();
+  }
   if (before && !grid.has(p.id)) gone(p.userId || p.id);
   render();
 }
