@@ -21,7 +21,7 @@ document.body.innerHTML =
 initLang();
 const apiUrl = `${location.origin}/api`;
 mountStatsPanel();
-mountLatencyPanel({ page: role, apiUrl, stamp: true });
+mountLatencyPanel({ page: role, apiUrl, stamp: new URLSearchParams(location.search).get('stamp') !== '0' });
 
 function makeVideo(stream: MediaStream): HTMLVideoElement {
   const video = document.createElement('video');
@@ -39,7 +39,8 @@ async function start(): Promise<void> {
   const res = await requestToken(apiUrl, { role: role === 'broadcaster' ? 'publisher' : 'viewer' });
   const client = await createStageClient(decodeToken(res.token));
   const log: string[] = [];
-  (window as unknown as { probeLog: string[] }).probeLog = log;
+  (window as unknown as { probeLog: string[]; probeClient: unknown }).probeLog = log;
+  (window as unknown as { probeClient: unknown }).probeClient = client;
   client.on(StageClientEvent.Log, (e) => log.push(`${e.level}: ${e.message}`));
   client.on(StageClientEvent.Error, (e) => log.push(`error event: ${e.reason}: ${e.message}`));
   pageClientReady(client, role);

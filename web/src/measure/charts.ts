@@ -68,7 +68,7 @@ export class LiveChart {
     this.plot?.destroy();
     this.keys = [...keys];
     const series: uPlot.Series[] = [
-      { label: 's' },
+      { label: 's', show: true },
       ...keys.map((key, i) => ({ label: this.label(key), stroke: COLORS[i % COLORS.length] as string, width: 1.5, spanGaps: false })),
     ];
     this.plot = new uPlot(
@@ -78,7 +78,8 @@ export class LiveChart {
         height: this.height,
         scales: { x: { time: false } },
         axes: [{ size: 28 }, { size: 44 }],
-        legend: { show: keys.length > 0 },
+        // Names only: live values under a 140 px chart are noise, the table next to it has the numbers.
+        legend: { show: keys.length > 0, live: false },
         cursor: { drag: { x: false, y: false } },
         series,
       },

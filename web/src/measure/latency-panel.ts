@@ -154,6 +154,19 @@ export function mountLatencyPanel(options: LatencyPanelOptions): () => void {
       writeStampChoice(toggle.checked);
       applyStamp(toggle.checked);
     });
+    // Stop drawing when the client that published the stamped stream goes. Pages may publish before announcing the
+    // client (and announcing a new client ends the previous one), so stop only the stamper this client started with.
+    cleanups.push(
+      onClientReady(() => {
+        const mine = stamped;
+        return () => {
+          if (mine && mine === stamped) {
+            mine.stop();
+            stamped = null;
+          }
+        };
+      }),
+    );
     cleanups.push(() => {
       setPublishStreamProvider(null);
       stamped?.stop();
@@ -163,6 +176,7 @@ export function mountLatencyPanel(options: LatencyPanelOptions): () => void {
   // --- viewer: reading ---------------------------------------------------------------------------------------------
   const readout = document.createElement('dl');
   readout.className = 'measure-readout';
+  readout.style.cssText = 'display:grid;grid-template-columns:max-content max-content;gap:2px 16px;margin:8px 0';
   const fields = {
     current: document.createElement('dd'),
     p50: document.createElement('dd'),
@@ -176,6 +190,7 @@ export function mountLatencyPanel(options: LatencyPanelOptions): () => void {
     const dt = document.createElement('dt');
     terms[name] = dt;
     dd.className = `measure-${name}`;
+    dd.style.cssText = 'margin:0;font-variant-numeric:tabular-nums;text-align:right';
     readout.append(dt, dd);
   }
   const viewerStatus = document.createElement('p');
