@@ -28,7 +28,7 @@ const webOutDir = join(repoRoot, 'web', 'dist');
 /** Pages listed first, in this order, when they exist; any other built page follows. */
 const KNOWN_PAGES = ['index.html', 'broadcaster.html', 'viewer.html', 'tools.html', 'cost.html'];
 /** After a clean close the event loop should be empty; this long after, whatever still holds it is a leak. */
-const STRAY_HANDLE_GRACE_MS = 3000;
+const STRAY_HANDLE_GRACE_MS = 5000;
 
 const USAGE = `usage: npm start -- [options]
   --port N                 port to listen on (default: $PORT or 8080; 0 = any free port)
@@ -138,7 +138,7 @@ async function pagesRoot(args: z.infer<typeof Cli>): Promise<string | undefined>
   try {
     return await buildPages();
   } catch (err: unknown) {
-    fail(`building the pages failed: ${err instanceof Error ? err.message : String(err)}`);
+    fail(`building the pages failed (--no-build serves the last build): ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

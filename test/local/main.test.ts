@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SiteConfig } from '../../lambda/token/contract.js';
+import { CreateTokenResponse, SiteConfig } from '../../lambda/token/contract.js';
+import { EventsClient } from './helpers.js';
 
 const MAIN = join(process.cwd(), 'local', 'src', 'main.ts');
 const started: ChildProcess[] = [];
@@ -78,7 +79,18 @@ describe('npm start', () => {
       const page = await fetch(`http://127.0.0.1:${port}/viewer.html`);
       expect(await page.text()).toContain('<title>viewer</title>');
 
+      // Leave something open at shutdown: the token API's own IVS client connection and a joined events socket.
+      const minted = await fetch(`http://127.0.0.1:${port}/api/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"role":"viewer"}',
+      });
+      expect(minted.status).toBe(201);
+      const events = new EventsClient(`http://127.0.0.1:${port}`);
+      await events.join(CreateTokenResponse.parse(await minted.json()).token);
+
       r.child.kill(signal);
+      expect(await events.nextOf('disconnected')).toMatchObject({ reason: 'serverShutdown' });
       expect(await r.exited).toEqual({ code: 0, signal: null });
       expect(r.stderr).not.toMatch(/still running after close/);
     }, 90_000);
