@@ -7,11 +7,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateTokenResponse, SiteConfig } from '../../lambda/token/contract.js';
 import { EventsClient } from './helpers.js';
 
-const MAIN = join(process.cwd(), 'local', 'src', 'main.ts');
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = join(REPO, 'local', 'src', 'main.ts');
 const started: ChildProcess[] = [];
 let webRoot: string;
 
@@ -33,6 +35,7 @@ interface Run {
 
 function run(args: string[], env: Record<string, string> = {}): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd: REPO,
     env: { ...process.env, PORT: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
