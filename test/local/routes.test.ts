@@ -413,3 +413,24 @@ describe('HTTPS (phones on the LAN need a secure origin)', () => {
     }
   });
 });
+
+describe('signing key', () => {
+  it('a key passed in signs the tokens across restarts (same kid); a key that is not P-384 is refused at boot', async () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const first = await buildApp({ media: false, signingKeyPem: pem, tokenApi: quietTokenApi() });
+    const origin = { http: 'http://localhost', ws: 'ws://localhost' };
+    const { participantToken } = await first.sandbox.store.createParticipantToken({ stageArn: first.sandbox.defaultStageArn }, origin);
+    await first.close();
+    const second = await buildApp({ media: false, signingKeyPem: pem, tokenApi: quietTokenApi() });
+    try {
+      expect(second.sandbox.signingKey.kid).toBe(first.sandbox.signingKey.kid);
+      // The stage is new (state is in memory), so the old token's signature is good but its stage is gone.
+      await expect(second.sandbox.verifier.verify(participantToken.token)).rejects.toMatchObject({ code: 'STAGE_NOT_FOUND' });
+    } finally {
+      await second.close();
+    }
+    const p256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    await expect(buildApp({ media: false, signingKeyPem: p256 })).rejects.toThrow(/P-384/);
+    await expect(buildApp({ media: false, signingKeyPem: 'not a key' })).rejects.toThrow(/PEM/);
+  });
+});
