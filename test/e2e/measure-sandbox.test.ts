@@ -4,71 +4,41 @@
  * histogram, the stats charts gain points as samples arrive, and the built cost page computes an estimate.
  * Two pages plus one for the cost page; everything on 127.0.0.1.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { build } from 'esbuild';
-import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
-import { buildApp } from '../../local/src/app.js';
-import { buildWeb } from '../../web/build.js';
-import { quietTokenApi } from '../local/helpers.js';
 import { launchChromium, watchConsole } from './helpers/chromium.js';
+import { startSandbox, type RunningSandbox } from './helpers/sandbox.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-let app: FastifyInstance;
+let sandbox: RunningSandbox;
 let base: string;
 let browser: Browser;
-let webRoot: string;
+let probeJs: string;
 const artifacts = process.env['MEASURE_SCREENSHOTS'];
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json' };
 
 beforeAll(async () => {
-  webRoot = await mkdtemp(join(tmpdir(), 'measure-web-'));
-  await buildWeb({ outdir: webRoot });
-  // The probe page is bundled into the served directory, so it loads from the sandbox's own origin (same-origin API,
-  // WHIP/WHEP and events, as the real pages).
-  await build({
-    entryPoints: { 'measure-probe': join(here, 'measure-probe-page.ts') },
+  // The sandbox runs in its own process (as `npm start` does), with the real built pages (cost.html among them).
+  sandbox = await startSandbox();
+  base = sandbox.url;
+  const bundle = await build({
+    entryPoints: [join(here, 'measure-probe-page.ts')],
     bundle: true,
-    splitting: true,
     format: 'esm',
     target: 'chrome120',
-    outdir: join(webRoot, 'probe'),
+    write: false,
     logLevel: 'silent',
   });
-  await writeFile(
-    join(webRoot, 'measure-probe.html'),
-    '<!doctype html><meta charset="utf-8"><title>probe</title><body><script type="module" src="probe/measure-probe.js"></script></body>',
-  );
-  // The built files are served by a small route here rather than buildApp's webRoot: @fastify/static is ESM-only and
-  // jest's module loader cannot load it.
-  app = await buildApp({ logger: false, iceAddresses: ['127.0.0.1'], tokenApi: quietTokenApi() });
-  const root = webRoot;
-  app.get('/*', async (request, reply) => {
-    const rel = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname)).replace(/^[/\\]+/, '');
-    if (rel.startsWith('..') || rel === '') return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'no such file' } });
-    const file = join(root, rel);
-    try {
-      const body = await readFile(file);
-      return await reply.type(TYPES[extname(file)] ?? 'application/octet-stream').send(body);
-    } catch {
-      return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'no such file' } });
-    }
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address !== 'object') throw new Error('no address');
-  base = `http://127.0.0.1:${address.port}`;
+  probeJs = bundle.outputFiles[0]?.text ?? '';
   browser = await launchChromium();
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  if (webRoot) await rm(webRoot, { recursive: true, force: true });
+  await sandbox?.stop();
 });
 
 async function openProbe(role: 'broadcaster' | 'viewer'): Promise<{ page: Page; problems: () => string }> {
@@ -80,8 +50,12 @@ async function openProbe(role: 'broadcaster' | 'viewer'): Promise<{ page: Page; 
     if (r.status() >= 400) missing.push(`${r.status()} ${r.request().method()} ${r.url()}`);
   });
   const problems = (): string =>
-    `${consoleProblems()}\n${missing.slice(-10).join('\n')}\npanels: `;
-  await page.goto(`${base}/measure-probe.html?role=${role}`);
+    `${consoleProblems()}\n${missing.slice(-10).join('\n')}\nsandbox:\n${sandbox.logTail().slice(-2000)}`;
+  // The probe runs in a document the sandbox itself served (its config.json, replaced by an empty page): same origin
+  // and the same local address space as the real pages, so its API, WHIP/WHEP and events requests are treated alike.
+  await page.goto(`${base}/config.json?role=${role}`);
+  await page.setContent('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>probe</title></head><body></body></html>');
+  await page.addScriptTag({ content: probeJs, type: 'module' });
   await page.waitForFunction(() => document.body.dataset['joined'] === 'true' || document.body.dataset['error'] !== undefined, null, { timeout: 60_000 });
   const error = await page.evaluate(() => document.body.dataset['error'] ?? null);
   if (error) throw new Error(`${role} failed to join: ${error}\n${problems()}`);

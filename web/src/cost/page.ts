@@ -45,7 +45,8 @@ function start(): void {
     byId('cost-source', HTMLElement).textContent = t('cost.source', { source: pricing.source, date: pricing.recordedOn });
     const unverified = byId('cost-unverified', HTMLElement);
     unverified.hidden = pricing.ratesVerified;
-    unverified.textContent = pricing.ratesVerified ? '' : t('cost.unverified', { note: pricing.verificationNote });
+    // The file's own note is for maintainers (English); the page says the same in the reader's language.
+    unverified.textContent = pricing.ratesVerified ? '' : t('cost.unverified');
 
     // valueAsNumber is NaN for an empty or unparsable field; zod then names the field.
     const result = estimate(pricing, {

@@ -96,9 +96,11 @@ export const measure = {
   'cost.col.ratio': { 'zh-TW': '差異', en: 'Difference' },
   'cost.scenario': { 'zh-TW': '{hosts} 主播 + {viewers} 觀眾，{hours} 小時', en: '{hosts} host + {viewers} viewers, {hours} h' },
   'cost.source': { 'zh-TW': '費率來源：{source}（記錄於 {date}）', en: 'Rates from {source} (recorded {date})' },
+  'cost.estimate': { 'zh-TW': '估算', en: 'Estimate' },
   'cost.unverified': {
-    'zh-TW': '注意：{note}',
-    en: 'Note: {note}',
+    'zh-TW':
+      '注意：計費方式、免費額度與 SD/HD/Full HD 的定義已於記錄日期自來源頁面確認；費率表無法在此離線環境讀取，此處費率為最後記錄的即時串流費率，且各等級相同。引用數字前，請至來源頁面確認並更新 web/data/ivs-realtime-pricing.json。',
+    en: 'Note: the billing model, free tier and SD/HD/Full HD definitions were checked on the source page on the recorded date; its rate table could not be read from this offline environment, so the rate here is the last recorded real-time rate, the same for every tier. Check the source page and update web/data/ivs-realtime-pricing.json before quoting a figure.',
   },
   'cost.dataFailed': { 'zh-TW': '無法載入費率檔：{detail}', en: 'Could not load the rate file: {detail}' },
 } satisfies Catalogue;

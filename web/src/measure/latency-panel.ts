@@ -66,6 +66,7 @@ function drawHistogram(canvas: HTMLCanvasElement, h: Histogram): void {
   if (!ctx) return;
   const { width, height } = canvas;
   const axis = 14;
+  ctx.textAlign = 'left'; // the context keeps the last call's alignment
   ctx.clearRect(0, 0, width, height);
   const max = Math.max(1, ...h.counts);
   const barW = width / h.counts.length;
@@ -175,8 +176,8 @@ export function mountLatencyPanel(options: LatencyPanelOptions): () => void {
 
   // --- viewer: reading ---------------------------------------------------------------------------------------------
   const readout = document.createElement('dl');
-  readout.className = 'measure-readout';
-  readout.style.cssText = 'display:grid;grid-template-columns:max-content max-content;gap:2px 16px;margin:8px 0';
+  // The site's fact list (web/src/styles/site.css .facts): label and value side by side.
+  readout.className = 'facts measure-readout';
   const fields = {
     current: document.createElement('dd'),
     p50: document.createElement('dd'),
@@ -189,9 +190,10 @@ export function mountLatencyPanel(options: LatencyPanelOptions): () => void {
   for (const [name, dd] of Object.entries(fields) as [keyof typeof fields, HTMLElement][]) {
     const dt = document.createElement('dt');
     terms[name] = dt;
-    dd.className = `measure-${name}`;
-    dd.style.cssText = 'margin:0;font-variant-numeric:tabular-nums;text-align:right';
-    readout.append(dt, dd);
+    dd.className = `measure-${name} num`;
+    const row = document.createElement('div');
+    row.append(dt, dd);
+    readout.append(row);
   }
   const viewerStatus = document.createElement('p');
   viewerStatus.className = 'measure-status';
