@@ -74,19 +74,33 @@ async function joinAsViewer(userId: string): Promise<OpenedPage> {
 
 const tileOf = (userId: string): string => `[data-testid=tile][data-user-id="${userId}"] video`;
 
+/** The journey's steps build on each other: once one fails, the later ones fail at once instead of timing out. */
+let broken: string | null = null;
+function step(name: string, body: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    if (broken) throw new Error(`not run: the earlier step "${broken}" failed`);
+    try {
+      await body();
+    } catch (err: unknown) {
+      broken = name;
+      throw err;
+    }
+  };
+}
+
 describe('a broadcast seen by two viewers', () => {
   let alice: OpenedPage;
   let viewers: OpenedPage[] = [];
 
-  it('the broadcaster goes live: connected, live badge, preview playing', async () => {
+  it('the broadcaster goes live: connected, live badge, preview playing', step('go live', async () => {
     alice = await goLive('alice');
     await expect(alice.page.locator('#live-badge').isVisible()).resolves.toBe(true);
     await expect(alice.page.locator('#publish-stop').isVisible()).resolves.toBe(true);
     const preview = await pollUntil(() => videoMotion(alice.page, '#preview'), (m) => m.moving, 'the preview moving', WAIT_MS);
     expect(preview.width).toBeGreaterThan(0);
-  }, TEST_TIMEOUT_MS);
+  }), TEST_TIMEOUT_MS);
 
-  it('two viewers see moving video from the broadcaster and the same counts', async () => {
+  it('two viewers see moving video from the broadcaster and the same counts', step('two viewers', async () => {
     viewers = [await joinAsViewer('viewer-1'), await joinAsViewer('viewer-2')];
     for (const v of viewers) {
       const shown = await pollUntil(() => tiles(v.page), (t) => t.some((x) => x.userId === 'alice' && x.hasStream === 'true'), 'alice tile', WAIT_MS);
@@ -101,9 +115,9 @@ describe('a broadcast seen by two viewers', () => {
     }
     const [first, second] = await Promise.all(viewers.map((v) => counts(v.page)));
     expect(first).toEqual(second);
-  }, TEST_TIMEOUT_MS);
+  }), TEST_TIMEOUT_MS);
 
-  it('mute and unmute on the broadcaster reach every viewer', async () => {
+  it('mute and unmute on the broadcaster reach every viewer', step('mute', async () => {
     const flags = async (key: 'videoMuted' | 'audioMuted', value: string): Promise<void> => {
       for (const v of viewers) {
         await pollUntil(() => tiles(v.page), (t) => t.find((x) => x.userId === 'alice')?.[key] === value, `${key}=${value}`, WAIT_MS);
@@ -120,9 +134,9 @@ describe('a broadcast seen by two viewers', () => {
     await flags('audioMuted', 'false');
     // Unmuted video is moving again on the viewers.
     await pollUntil(() => videoMotion(viewers[0]!.page, tileOf('alice')), (m) => m.moving, 'alice moving after unmute', WAIT_MS);
-  }, TEST_TIMEOUT_MS);
+  }), TEST_TIMEOUT_MS);
 
-  it('a second publisher appears in every viewer grid, labelled', async () => {
+  it('a second publisher appears in every viewer grid, labelled', step('second publisher', async () => {
     // Four pages at once at most: one viewer is enough from here on.
     const extra = viewers.pop();
     if (extra) await close(extra);
@@ -141,9 +155,9 @@ describe('a broadcast seen by two viewers', () => {
     await bob.page.locator('#publish-stop').click();
     await pollUntil(() => tiles(viewer.page), (t) => t.length === 1 && t[0]?.userId === 'alice', 'bob gone', WAIT_MS);
     await close(bob);
-  }, TEST_TIMEOUT_MS);
+  }), TEST_TIMEOUT_MS);
 
-  it('stop ends it for the viewers: the tile goes and the page says the publisher stopped', async () => {
+  it('stop ends it for the viewers: the tile goes and the page says the publisher stopped', step('stop', async () => {
     const viewer = viewers[0]!;
     await alice.page.locator('#publish-stop').click();
     await pollUntil(() => connState(alice.page), (s) => s === 'disconnected', 'alice stopped', WAIT_MS);
@@ -154,5 +168,5 @@ describe('a broadcast seen by two viewers', () => {
     await pollUntil(() => counts(viewer.page), (c) => c.publishers === '0', 'no publishers', WAIT_MS);
     expect(await connState(viewer.page)).toBe('connected');
     for (const p of [...viewers, alice]) await close(p);
-  }, TEST_TIMEOUT_MS);
+  }), TEST_TIMEOUT_MS);
 });
