@@ -20,7 +20,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/powertools.js';
 import { MintingMode } from '../../lambda/token/contract.js';
-import { DEFAULT_REGION } from './config.js';
+import { DEFAULT_REGION, SandboxOptions } from './config.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const webBuildModule = join(repoRoot, 'web', 'build.ts');
@@ -48,7 +48,7 @@ const Cli = z.object({
   host: z.string().min(1),
   minting: MintingMode,
   key: z.string().optional(),
-  region: z.string(),
+  region: SandboxOptions.shape.region,
   httpsKey: z.string().optional(),
   httpsCert: z.string().optional(),
   verbose: z.boolean(),

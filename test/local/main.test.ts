@@ -109,7 +109,7 @@ describe('npm start', () => {
   }, 90_000);
 
   it('prints the usage and exits 2 on bad flags', async () => {
-    const cases = [['--bogus'], ['--port', '70000'], ['--minting', 'magic'], ['--https-key', 'k.pem'], ['stray-positional'], ['--web-root', '/no/such/dir']];
+    const cases = [['--bogus'], ['--port', '70000'], ['--minting', 'magic'], ['--https-key', 'k.pem'], ['stray-positional'], ['--web-root', '/no/such/dir'], ['--region', 'mars']];
     const runs = cases.map((args) => run(args));
     const results = await Promise.all(runs.map((r) => r.exited));
     results.forEach((res, i) => {
