@@ -52,6 +52,7 @@ export class StageStatusView {
         }
         this.state = change.state;
         this.renderState();
+        this.renderDuration();
         const level = change.state === ConnectionState.Failed ? 'error' : change.error ? 'warn' : 'info';
         // The state id, not its translation: the entry then reads the same after a language switch.
         this.log.info('stage', 'log.stateChanged', { state: change.state }, level);
@@ -98,8 +99,10 @@ export class StageStatusView {
     this.viewers.textContent = counts.subscribers === null ? '—' : String(counts.subscribers);
   }
 
+  /** Counts while connected (and reconnecting); keeps the last value after leaving, restarts at the next join. */
   private renderDuration(): void {
     if (this.connectedSince !== null) this.duration.textContent = formatDuration(this.connectedSeconds);
+    else if (this.state === ConnectionState.Connecting) this.duration.textContent = formatDuration(0);
   }
 }
 
