@@ -3,7 +3,7 @@
  * werift's public default, and only the codecs and RTCP feedback the sandbox SFU negotiates.
  */
 import { RTCPeerConnection, RTCRtpCodecParameters, useFIR, useNACK, usePLI } from 'werift';
-import { acquireLoopbackStun } from './loopback-stun.js';
+import { acquireLoopbackStun } from '../../local/src/media/loopback-stun.js';
 
 export const VP8 = () =>
   new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, rtcpFeedback: [useNACK(), usePLI(), useFIR()] });

@@ -96,8 +96,15 @@ export interface OfferOptions {
 
 /** Codec lines by name, as Chromium writes them. */
 const CODEC_LINES: Readonly<Record<string, (pt: number) => string[]>> = {
-  opus: (pt) => [`a=rtpmap:${pt} opus/48000/2`, `a=fmtp:${pt} minptime=10;useinbandfec=1`],
-  VP8: (pt) => [`a=rtpmap:${pt} VP8/90000`, `a=rtcp-fb:${pt} nack`, `a=rtcp-fb:${pt} nack pli`, `a=rtcp-fb:${pt} ccm fir`],
+  opus: (pt) => [`a=rtpmap:${pt} opus/48000/2`, `a=rtcp-fb:${pt} transport-cc`, `a=fmtp:${pt} minptime=10;useinbandfec=1`],
+  VP8: (pt) => [
+    `a=rtpmap:${pt} VP8/90000`,
+    `a=rtcp-fb:${pt} goog-remb`,
+    `a=rtcp-fb:${pt} transport-cc`,
+    `a=rtcp-fb:${pt} ccm fir`,
+    `a=rtcp-fb:${pt} nack`,
+    `a=rtcp-fb:${pt} nack pli`,
+  ],
   VP9: (pt) => [`a=rtpmap:${pt} VP9/90000`, `a=fmtp:${pt} profile-id=0`],
   AV1: (pt) => [`a=rtpmap:${pt} AV1/90000`],
   H264: (pt) => [

@@ -51,9 +51,9 @@ describe('WHIP publish', () => {
     const candidates = res.body.split('\r\n').filter((l) => l.startsWith('a=candidate:'));
     expect(candidates.length).toBeGreaterThan(0);
     for (const c of candidates) expect(c.split(' ')[4]).toBe('127.0.0.1');
-    expect(res.body).toContain('a=ice-lite');
     // Nothing the SFU does not forward: no header extensions, no transport-cc, no RTX.
-    expect(res.body).not.toMatch(/a=extmap:|transport-cc|rtx\//i);
+    expect(res.body).not.toMatch(/a=extmap:|transport-cc|goog-remb|rtx\//i);
+    expect(res.body).toMatch(/a=rtcp-fb:\d+ nack pli/);
     expect(res.body).toMatch(/a=rtpmap:\d+ VP8\/90000/);
     expect(res.body).toMatch(/a=rtpmap:\d+ opus\/48000/);
   });

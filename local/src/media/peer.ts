@@ -1,5 +1,6 @@
 /**
- * werift peer connections as the SFU answers them: ICE-lite on local addresses, no STUN, no header extensions.
+ * werift peer connections as the SFU answers them: full ICE on local addresses, STUN only to our own loopback
+ * responder, no header extensions.
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -18,15 +19,17 @@ export function defaultIceAddresses(): string[] {
 export interface ServerPeerOptions {
   readonly iceAddresses: readonly string[];
   readonly codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] };
+  /** `stun:127.0.0.1:<port>` of the SFU's loopback responder (loopback-stun.ts). */
+  readonly stunUrl: string;
 }
 
 export function createServerPeer(options: ServerPeerOptions): RTCPeerConnection {
   const addresses = options.iceAddresses;
   return new RTCPeerConnection({
-    // ICE-lite: the server only answers connectivity checks. It is also what keeps werift from querying a STUN
-    // server: a full agent always does, and its default (stun.l.google.com) applies even with `iceServers: []`.
-    iceLite: true,
-    iceServers: [],
+    // Full ICE, not ICE-lite: with werift as a lite agent Chromium's ICE connects but DTLS never completes (measured
+    // here with Chromium 156). A full agent always queries a STUN server, and werift's default (stun.l.google.com)
+    // applies even with `iceServers: []`, so it gets our loopback responder instead: nothing leaves the machine.
+    iceServers: [{ urls: options.stunUrl }],
     iceUseIpv4: addresses.some((a) => isIPv4(a)),
     iceUseIpv6: addresses.some((a) => isIPv6(a)),
     // werift gathers non-internal interfaces only; loopback has to be asked for.

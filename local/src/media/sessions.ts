@@ -11,7 +11,7 @@ import { RtcpPayloadSpecificFeedback, type Kind, type RTCPeerConnection, type RT
 import type { VerifiedParticipant } from './types.js';
 import type { ForwardedCodec } from './codecs.js';
 import { SubscriberTrack, TrackForwarder } from './forwarder.js';
-import type { MediaKind } from './sdp.js';
+import { type MediaKind, stripUnsupportedFeedback } from './sdp.js';
 import { answerOffer } from './peer.js';
 import { createSrtpProtector } from './srtp.js';
 import { datagramSenderOf, sendDtlsCloseNotify, srtpKeysOf, watchInboundActivity } from './werift-internals.js';
@@ -65,7 +65,7 @@ export abstract class MediaSession {
   protected async answer(offerSdp: string, allowed: ReadonlySet<string>, configure: (t: RTCRtpTransceiver[]) => void): Promise<string> {
     const sdp = await answerOffer(this.pc, offerSdp, allowed, configure);
     if (this.state === 'negotiating') this.state = 'connecting';
-    return sdp;
+    return stripUnsupportedFeedback(sdp);
   }
 
   private markConnected(): void {

@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Capability } from '../../../lambda/token/contract.js';
 import { SandboxError } from '../errors.js';
 import { matchesForwarded, pickPublisherCodec, SUPPORTED_CODECS_TEXT, toWeriftCodec, unsupportedCodec } from './codecs.js';
+import { type LoopbackStun, startLoopbackStun } from './loopback-stun.js';
 import { createServerPeer } from './peer.js';
 import { parseOffer, type MediaKind, type MediaSection, type OfferedCodec, type ParsedOffer } from './sdp.js';
 import {
@@ -71,6 +72,7 @@ export class Sfu implements MediaPlane {
   private openPeers = 0;
   private forwardedByClosedSessions = 0;
   private closing: Promise<void> | undefined;
+  private stun: Promise<LoopbackStun> | undefined;
   private readonly hooks: SessionHooks;
 
   constructor(private readonly options: SfuOptions) {
@@ -88,6 +90,7 @@ export class Sfu implements MediaPlane {
 
   async publish(p: VerifiedParticipant, offerSdp: string): Promise<SessionAnswer> {
     this.assertOpen();
+    const stunUrl = await this.stunUrl();
     requireCapability(p, 'PUBLISH', 'publish');
     const sections = mediaSections(parseOffer(offerSdp));
     const plan: PublishPlan = {};
@@ -115,7 +118,7 @@ export class Sfu implements MediaPlane {
         `the stage already has ${stage.size} publishers, the most it allows (IVS: ${IVS_MAX_PUBLISHERS_PER_STAGE}); subscribe instead or wait for one to stop`,
       );
     }
-    const pc = this.newPeer({
+    const pc = this.newPeer(stunUrl, {
       audio: plan.audio ? [toWeriftCodec(plan.audio)] : [],
       video: plan.video ? [toWeriftCodec(plan.video)] : [],
     });
@@ -127,6 +130,7 @@ export class Sfu implements MediaPlane {
 
   async subscribe(p: VerifiedParticipant, publisherParticipantId: string, offerSdp: string): Promise<SessionAnswer> {
     this.assertOpen();
+    const stunUrl = await this.stunUrl();
     requireCapability(p, 'SUBSCRIBE', 'subscribe');
     const sections = mediaSections(parseOffer(offerSdp));
     const publisher = this.publishers.get(p.stageArn)?.get(publisherParticipantId);
@@ -158,7 +162,7 @@ export class Sfu implements MediaPlane {
       throw new SandboxError(400, 'BAD_SDP', `the publisher sends ${sends}; a WHEP offer must receive it (a=recvonly)`);
     }
 
-    const session = new SubscriberSession(p, this.newPeer(codecs), this.hooks, publisher);
+    const session = new SubscriberSession(p, this.newPeer(stunUrl, codecs), this.hooks, publisher);
     publisher.subscribers.add(session);
     this.sessions.set(session.id, session);
     return this.negotiate(session, () => session.negotiate(offerSdp, this.allowedAddresses));
@@ -208,6 +212,7 @@ export class Sfu implements MediaPlane {
       for (const s of all) s.close('shutdown');
       const deadline = Date.now() + 5000;
       while (this.openPeers > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      if (this.stun) await (await this.stun).close();
     })();
     return this.closing;
   }
@@ -216,8 +221,14 @@ export class Sfu implements MediaPlane {
     if (this.closing) throw new SandboxError(404, 'SESSION_NOT_FOUND', 'the server is shutting down');
   }
 
-  private newPeer(codecs: Parameters<typeof createServerPeer>[0]['codecs']) {
-    const pc = createServerPeer({ iceAddresses: this.options.iceAddresses, codecs });
+  /** The loopback STUN responder our full-ICE peers query (peer.ts), started with the first session. */
+  private stunUrl(): Promise<string> {
+    this.stun ??= startLoopbackStun();
+    return this.stun.then((s) => s.url);
+  }
+
+  private newPeer(stunUrl: string, codecs: Parameters<typeof createServerPeer>[0]['codecs']) {
+    const pc = createServerPeer({ iceAddresses: this.options.iceAddresses, codecs, stunUrl });
     this.openPeers++;
     return pc;
   }

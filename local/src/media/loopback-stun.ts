@@ -1,10 +1,10 @@
 /**
- * A STUN binding responder on 127.0.0.1 for werift *clients*.
+ * A STUN binding responder on 127.0.0.1 for full (non-lite) werift agents: the SFU's server peers and the bench's
+ * Node clients.
  *
- * A full (non-lite) werift agent always asks a STUN server for a server-reflexive candidate, and when none is
- * configured it uses stun.l.google.com:19302 even with `iceServers: []`. Pointing it at this responder keeps every
- * packet on loopback and gathering fast. It answers Binding requests with XOR-MAPPED-ADDRESS (RFC 5389) and nothing
- * else.
+ * A full werift agent always asks a STUN server for a server-reflexive candidate, and when none is configured it uses
+ * stun.l.google.com:19302 even with `iceServers: []`. Pointing it at this responder keeps every packet on this machine
+ * and gathering fast. It answers Binding requests with XOR-MAPPED-ADDRESS (RFC 5389) and nothing else.
  */
 import { createSocket, type Socket } from 'node:dgram';
 
