@@ -91,3 +91,19 @@ describe('LatencyRun', () => {
     expect(json.startedAt).toBe(new Date(start).toISOString());
   });
 });
+
+describe('LatencyRun.reset', () => {
+  it('starts the counts afresh but keeps the time to first frame of the join', () => {
+    const run = new LatencyRun(1_000);
+    run.addFrame(null, 1_250); // first frame 250 ms after joining, unreadable
+    run.addFrame(1_240 >>> 0, 1_300); // 60 ms
+    expect(run.counts).toEqual({ frames: 2, decodeErrors: 1, implausible: 0, firstFrameMs: 250 });
+    run.reset();
+    expect(run.counts).toEqual({ frames: 0, decodeErrors: 0, implausible: 0, firstFrameMs: 250 });
+    expect(run.summary().count).toBe(0);
+    run.addFrame(1_380 >>> 0, 1_400); // 20 ms
+    expect(run.counts.firstFrameMs).toBe(250);
+    expect(run.latencies()).toEqual([20]);
+  });
+});
+

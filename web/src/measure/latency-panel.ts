@@ -267,7 +267,7 @@ export function mountLatencyPanel(options: LatencyPanelOptions): () => void {
       );
     });
     resetBtn.addEventListener('click', () => {
-      run = new LatencyRun(now());
+      run.reset();
       renderReadout();
     });
   }

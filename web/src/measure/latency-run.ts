@@ -79,6 +79,17 @@ export class LatencyRun {
     return 'sample';
   }
 
+  /**
+   * Starts counting afresh (samples, frames, errors) but keeps the time to first frame: that belongs to the join,
+   * not to whichever stretch of the stream the person chose to measure.
+   */
+  reset(): void {
+    this.samples.length = 0;
+    this.frames = 0;
+    this.decodeErrors = 0;
+    this.implausible = 0;
+  }
+
   get counts(): { frames: number; decodeErrors: number; implausible: number; firstFrameMs: number | null } {
     return { frames: this.frames, decodeErrors: this.decodeErrors, implausible: this.implausible, firstFrameMs: this.firstFrameMs };
   }
