@@ -97,6 +97,18 @@ describe('forwarding', () => {
     expect(events).toContain(`subscribeStarted ${b.participantId} ${participantId}`);
   }, 60_000);
 
+  it('forwards H.264 as negotiated with the publisher, to a subscriber that prefers VP8 but accepts H.264', async () => {
+    const t = await sb.token(['PUBLISH']);
+    const pub = await publish({ whipUrl: `${sb.url}/whip`, token: t.token, videoCodec: 'H264', bitrateKbps: 300 });
+    open.push(pub);
+    await pub.connected();
+    const s = await sb.token(['SUBSCRIBE']);
+    const sub = await subscribe({ whepUrl: `${sb.url}/whep/${t.participantId}`, token: s.token, audio: false, videoCodecs: ['VP8', 'H264'] });
+    open.push(sub);
+    await sub.waitForPackets(60, 20_000);
+    expect(sub.stats().video.packets).toBeGreaterThanOrEqual(60);
+  }, 60_000);
+
   it('DELETE of one subscriber session ends only that subscriber', async () => {
     const { participantId } = await startPublisher();
     const a = await startSubscriber(participantId);
