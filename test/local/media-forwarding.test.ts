@@ -5,7 +5,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateStageCommand, DeleteStageCommand, DisconnectParticipantCommand } from '@aws-sdk/client-ivs-realtime';
-import { publish, type Publisher } from '../../bench/clients/whip-publisher.js';
+import { createClientPeer, OPUS, VP8 } from '../../bench/clients/client-peer.js';
+import { postOffer } from '../../bench/clients/signaling.js';
+import { publish } from '../../bench/clients/whip-publisher.js';
 import { subscribe, type Subscriber } from '../../bench/clients/whep-subscriber.js';
 import { registerMedia } from '../../local/src/media/plugin.js';
 import type { MediaEventSink, VerifiedParticipant } from '../../local/src/media/types.js';
@@ -157,6 +159,21 @@ describe('forwarding', () => {
     expect(sb.media.stats()).toMatchObject({ publishers: 1, subscribers: 0 });
     expect(other.pub.stats().connectionState).toBe('connected');
   }, 60_000);
+
+  it('closes the session of a subscriber that vanishes without DELETE (no consent, no packets)', async () => {
+    const { participantId } = await startPublisher();
+    const t = await sb.token(['SUBSCRIBE']);
+    const peer = await createClientPeer({ audio: [OPUS()], video: [VP8()] });
+    peer.pc.addTransceiver('audio', { direction: 'recvonly' });
+    peer.pc.addTransceiver('video', { direction: 'recvonly' });
+    const answer = await postOffer(`${sb.url}/whep/${participantId}`, t.token, await peer.offer());
+    await peer.pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+    await eventually('the subscriber to connect', () => sb.media.stats().subscribers === 1 && events.includes(`subscribeStarted ${t.participantId} ${participantId}`));
+    await peer.close(); // sockets gone, nothing said to the server
+    // ICE consent (RFC 7675) runs out after ~30 s; the idle sweep would catch it too.
+    await eventually('the server to end the session', () => sb.media.stats().subscribers === 0, 90_000);
+    expect(events).toContain(`subscribeStopped ${t.participantId} ${participantId}`);
+  }, 120_000);
 
   it('leaves no peer connection open once every client has gone', async () => {
     for (const c of open.splice(0)) await c.close();
