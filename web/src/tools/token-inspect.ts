@@ -1,0 +1,75 @@
+/**
+ * The token inspector's pure part: a pasted token's header and claims as JSON for display, what web/src/token/
+ * participant-token.ts makes of it (role, capabilities, stage, driver) and the reason it cannot be used, if any.
+ * Decoding only: the signature is the server's business, and the token never leaves the page.
+ */
+import type { Capability } from '../../../lambda/token/contract.js';
+import type { SiteConfig } from '../../../lambda/token/contract.js';
+import { StageError } from '../stage/errors.js';
+import { checkToken, decodeToken, normalizeTokenInput, type TokenInfo } from '../token/participant-token.js';
+
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+export type Inspection =
+  | {
+      readonly ok: true;
+      readonly header: JsonObject;
+      readonly claims: JsonObject;
+      readonly info: TokenInfo;
+      /** What the token is good for: PUBLISH tokens on the broadcaster, SUBSCRIBE tokens on the viewer. */
+      readonly pages: readonly ('broadcaster' | 'viewer')[];
+      /** Why it cannot be used on this site now (expired, not yet valid, another stage, no capability); null = usable. */
+      readonly problem: StageError | null;
+    }
+  | {
+      readonly ok: false;
+      /** Whatever parts decoded, so a person sees how far it got. */
+      readonly header: JsonObject | null;
+      readonly claims: JsonObject | null;
+      readonly problem: StageError;
+    };
+
+function decodeJsonSegment(segment: string | undefined): JsonObject | null {
+  if (!segment || !/^[A-Za-z0-9_-]+$/.test(segment)) return null;
+  try {
+    const b64 = segment.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(segment.length / 4) * 4, '=');
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface InspectContext {
+  readonly nowMs: number;
+  /** config.json, when the site has one: its stage is insisted on for tokens of its kind of backend. */
+  readonly config: Pick<SiteConfig, 'backend' | 'stageArn'> | null;
+}
+
+/** The stage ARN to insist on, by the token panel's rule: only for tokens of the configured kind of backend. */
+export function expectedStageFor(info: Pick<TokenInfo, 'driver'>, config: InspectContext['config']): string | undefined {
+  if (!config?.stageArn) return undefined;
+  const backendDriver = config.backend === 'aws' ? 'ivs' : 'sandbox';
+  return info.driver === backendDriver ? config.stageArn : undefined;
+}
+
+export function inspectToken(text: string, ctx: InspectContext): Inspection {
+  const parts = normalizeTokenInput(text).split('.');
+  const header = decodeJsonSegment(parts[0]);
+  const claims = decodeJsonSegment(parts[1]);
+  let info: TokenInfo;
+  try {
+    info = decodeToken(text).info;
+  } catch (err: unknown) {
+    return { ok: false, header, claims, problem: StageError.from(err) };
+  }
+  const pages: ('broadcaster' | 'viewer')[] = [];
+  if (info.capabilities.includes('PUBLISH')) pages.push('broadcaster');
+  if (info.capabilities.includes('SUBSCRIBE')) pages.push('viewer');
+  // A token with no capability is checked as if for publishing, so it is refused with "cannot publish".
+  const need: Capability = info.capabilities.includes('PUBLISH') || !info.capabilities.includes('SUBSCRIBE') ? 'PUBLISH' : 'SUBSCRIBE';
+  const stageArn = expectedStageFor(info, ctx.config);
+  const problem = checkToken(info, { nowMs: ctx.nowMs, need, ...(stageArn !== undefined ? { stageArn } : {}) });
+  return { ok: true, header: header ?? {}, claims: claims ?? {}, info, pages, problem };
+}
