@@ -1,38 +1,25 @@
 /**
- * The measurement panels against the running sandbox in real Chromium: a broadcaster publishes its fake camera with
- * the time code stamped in, a viewer subscribes through the SFU; the viewer's probe shows a latency value and a
- * histogram, the stats charts gain points as samples arrive, and the built cost page computes an estimate.
- * Two pages plus one for the cost page; everything on 127.0.0.1.
+ * The measurement panels on the real pages against the running sandbox in real Chromium: the broadcaster page goes
+ * live with its fake camera and the time code stamped in, the viewer page joins through the SFU; the viewer's probe
+ * shows a latency value and a histogram, the stats charts gain points as samples arrive, and the cost page computes
+ * an estimate. Two pages plus one for the cost page; everything on 127.0.0.1.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, watchConsole } from './helpers/chromium.js';
 import { startSandbox, type RunningSandbox } from './helpers/sandbox.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 let sandbox: RunningSandbox;
-let base: string;
 let browser: Browser;
-let probeJs: string;
 const artifacts = process.env['MEASURE_SCREENSHOTS'];
 
 beforeAll(async () => {
-  // The sandbox runs in its own process (as `npm start` does), with the real built pages (cost.html among them).
+  // The sandbox in its own process (as `npm start` runs it), serving the real built pages.
   sandbox = await startSandbox();
-  base = sandbox.url;
-  const bundle = await build({
-    entryPoints: [join(here, 'measure-probe-page.ts')],
-    bundle: true,
-    format: 'esm',
-    target: 'chrome120',
-    write: false,
-    logLevel: 'silent',
-  });
-  probeJs = bundle.outputFiles[0]?.text ?? '';
   browser = await launchChromium();
 }, 180_000);
 
@@ -41,38 +28,47 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-async function openProbe(role: 'broadcaster' | 'viewer'): Promise<{ page: Page; problems: () => string }> {
+interface Opened {
+  readonly page: Page;
+  readonly problems: () => string;
+}
+
+async function open(name: 'broadcaster' | 'viewer'): Promise<Opened> {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 1000 } });
   const page = await context.newPage();
   const consoleProblems = watchConsole(page);
-  const missing: string[] = [];
-  page.on('response', (r) => {
-    if (r.status() >= 400) missing.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+  await page.goto(`${sandbox.url}/${name}.html`);
+  // The panels are mounted once their chunk has loaded (web/src/pages/common.ts mountPanels).
+  await page.waitForSelector('#latency-panel .measure-clock', { timeout: 30_000 });
+  return { page, problems: () => `${consoleProblems()}\nsandbox:\n${sandbox.logTail().slice(-2000)}` };
+}
+
+/** The page's documented controls (web/pages/*.html, partials/token-card.html): token from the API, then go. */
+async function start(o: Opened, button: '#publish-start' | '#join'): Promise<void> {
+  await o.page.click('#token-fetch');
+  // The token card shows its summary once the token is usable; the go button ignores clicks before that.
+  await o.page.waitForSelector('#token-summary:not([hidden])', { timeout: 30_000 });
+  await o.page.waitForFunction((sel) => !(document.querySelector(sel) as HTMLButtonElement).disabled, button, { timeout: 30_000 });
+  await o.page.click(button);
+  await o.page.waitForFunction(() => document.querySelector('[data-testid=conn-state]')?.getAttribute('data-state') === 'connected', null, {
+    timeout: 60_000,
   });
-  const problems = (): string =>
-    `${consoleProblems()}\n${missing.slice(-10).join('\n')}\nsandbox:\n${sandbox.logTail().slice(-2000)}`;
-  // The probe runs in a document the sandbox itself served (its config.json, replaced by an empty page): same origin
-  // and the same local address space as the real pages, so its API, WHIP/WHEP and events requests are treated alike.
-  await page.goto(`${base}/config.json?role=${role}`);
-  await page.setContent('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>probe</title></head><body></body></html>');
-  await page.addScriptTag({ content: probeJs, type: 'module' });
-  await page.waitForFunction(() => document.body.dataset['joined'] === 'true' || document.body.dataset['error'] !== undefined, null, { timeout: 60_000 });
-  const error = await page.evaluate(() => document.body.dataset['error'] ?? null);
-  if (error) throw new Error(`${role} failed to join: ${error}\n${problems()}`);
-  return { page, problems };
 }
 
 function chartPoints(page: Page, metric: string): Promise<number> {
-  return page.$eval(`.measure-chart-${metric}`, (el) => Number((el as HTMLElement).dataset['points'] ?? '0'));
+  return page.$eval(`#stats-panel .measure-chart-${metric}`, (el) => Number((el as HTMLElement).dataset['points'] ?? '0'));
 }
 
 describe('measurement panels on the sandbox', () => {
   it('the viewer probe shows latency and a histogram, and the stats charts move', async () => {
-    const broadcaster = await openProbe('broadcaster');
-    const viewer = await openProbe('viewer');
+    const broadcaster = await open('broadcaster');
+    const viewer = await open('viewer');
     try {
-      // The stamp toggle is on (mounted with stamp: true) and the clock synced against /api/time.
-      expect(await broadcaster.page.isChecked('.measure-stamp-toggle')).toBe(true);
+      // Stamping is switched on before going live (it applies to the next publish).
+      await broadcaster.page.check('.measure-stamp-toggle');
+      await start(broadcaster, '#publish-start');
+      await start(viewer, '#join');
+      // Both clocks synced against the sandbox's /api/time.
       await viewer.page.waitForFunction(() => /offset/i.test(document.querySelector('.measure-clock')?.textContent ?? ''), null, { timeout: 30_000 });
 
       // Latency: wait until a few dozen stamped frames were read.
@@ -113,11 +109,11 @@ describe('measurement panels on the sandbox', () => {
       expect(viewerRow[4]).toMatch(/^\d+×\d+$/); // resolution
 
       if (artifacts) {
-        await broadcaster.page.screenshot({ path: join(artifacts, 'measure-broadcaster.png'), fullPage: true });
-        await viewer.page.screenshot({ path: join(artifacts, 'measure-viewer.png'), fullPage: true });
+        await broadcaster.page.screenshot({ path: join(artifacts, 'measure-e2e-broadcaster.png'), fullPage: true });
+        await viewer.page.screenshot({ path: join(artifacts, 'measure-e2e-viewer.png'), fullPage: true });
       }
     } catch (err: unknown) {
-      const panel = async (p: Page): Promise<string> => p.evaluate(() => document.querySelector('main')?.textContent ?? '').catch(() => '');
+      const panel = async (p: Page): Promise<string> => p.evaluate(() => ['[data-testid=conn-state]', '#page-error-text', '#token-status', '.log-list, #event-log, [data-testid=event-log]'].map((sel) => document.querySelector(sel)?.textContent ?? '').join(' | ')).catch(() => '');
       console.log(`viewer panels: ${await panel(viewer.page)}\nbroadcaster panels: ${await panel(broadcaster.page)}`);
       throw new Error(`${err instanceof Error ? err.message : String(err)}\nbroadcaster:\n${broadcaster.problems()}\nviewer:\n${viewer.problems()}`);
     } finally {
@@ -130,7 +126,7 @@ describe('measurement panels on the sandbox', () => {
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await page.goto(`${base}/cost.html`);
+      await page.goto(`${sandbox.url}/cost.html`);
       await page.fill('#cost-hosts', '2');
       await page.fill('#cost-viewers', '48');
       await page.fill('#cost-hours', '3');
@@ -150,7 +146,7 @@ describe('measurement panels on the sandbox', () => {
       expect(await page.textContent('#cost-usd')).toBe('–');
       if (artifacts) {
         await page.fill('#cost-hours', '3');
-        await page.screenshot({ path: join(artifacts, 'measure-cost.png'), fullPage: true });
+        await page.screenshot({ path: join(artifacts, 'measure-e2e-cost.png'), fullPage: true });
       }
     } finally {
       await context.close();
