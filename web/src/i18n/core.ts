@@ -354,6 +354,7 @@ export const core = {
   'tools.token.issued': { 'zh-TW': '簽發時間', en: 'Issued' },
   'tools.token.header': { 'zh-TW': '標頭（header）', en: 'Header' },
   'tools.token.claims': { 'zh-TW': '內容（claims）', en: 'Claims' },
+  'tools.token.raw': { 'zh-TW': '解碼後的標頭與內容', en: 'Decoded header and claims' },
   'tools.token.empty': { 'zh-TW': '請先貼上權杖。', en: 'Paste a token first.' },
 
   'tools.clock.heading': { 'zh-TW': '時鐘校正', en: 'Clock sync' },

@@ -3,7 +3,7 @@
  * test (preview and a level meter), a token inspector that never sends the token anywhere, and the clock offset to
  * the token API's GET /time. Joins no stage, so it loads neither driver.
  */
-import { isMessageId, onLangChange, t, type MessageId } from '../i18n/index.js';
+import { getLang, isMessageId, onLangChange, t } from '../i18n/index.js';
 import { ClockSyncError, syncClock, type ClockEstimate } from '../measure/clock-sync.js';
 import { listDevices, openMedia, stopStream, type DeviceLists } from '../media/devices.js';
 import { DEFAULT_QUALITY, QUALITY_PRESETS } from '../media/presets.js';
@@ -199,6 +199,11 @@ const inspectInput = byId('inspect-input', HTMLTextAreaElement);
 const verdict = byId('inspect-verdict', HTMLElement);
 let inspection: Inspection | null = null;
 
+/** A list in the page language ("a, b" / "a、b"). */
+function list(items: readonly string[]): string {
+  return items.join(getLang() === 'zh-TW' ? '、' : ', ');
+}
+
 function setText(id: string, text: string, title?: string): void {
   const node = byId(id, HTMLElement);
   node.textContent = text;
@@ -228,7 +233,7 @@ function renderInspection(): void {
     verdict.textContent = t(m.id, m.params);
   } else {
     delete verdict.dataset['problem'];
-    verdict.textContent = inspection.ok ? t('tools.token.ok', { pages: inspection.pages.map((p) => t(`tools.token.pages.${p}`)).join(', ') }) : '';
+    verdict.textContent = inspection.ok ? t('tools.token.ok', { pages: list(inspection.pages.map((p) => t(`tools.token.pages.${p}`))) }) : '';
   }
   byId('inspect-header', HTMLElement).textContent = JSON.stringify(inspection.header, null, 2);
   byId('inspect-claims', HTMLElement).textContent = JSON.stringify(inspection.claims, null, 2);
@@ -237,7 +242,7 @@ function renderInspection(): void {
   setText('inspect-role', t(`token.role.${info.role}`));
   byId('inspect-role', HTMLElement).dataset['role'] = info.role;
   setText('inspect-capabilities', info.capabilities.join(', ') || t('common.none'));
-  setText('inspect-pages', inspection.pages.map((p) => t(`tools.token.pages.${p}`)).join(', ') || t('tools.token.pages.none'));
+  setText('inspect-pages', list(inspection.pages.map((p) => t(`tools.token.pages.${p}`))) || t('tools.token.pages.none'));
   setText('inspect-user', info.userId || '—');
   setText('inspect-participant', info.participantId);
   setText('inspect-stage', shortArn(info.stageArn), info.stageArn);
@@ -246,7 +251,7 @@ function renderInspection(): void {
   for (const [id, date] of [['inspect-issued', info.issuedAt], ['inspect-expiry', info.expiresAt]] as const) {
     const node = byId(id, HTMLTimeElement);
     node.dateTime = date.toISOString();
-    node.textContent = date.toLocaleString();
+    node.textContent = date.toLocaleString(getLang());
   }
   renderCountdown();
 }
