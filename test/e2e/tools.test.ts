@@ -32,9 +32,10 @@ afterAll(async () => {
   await sandbox?.stop();
 }, 60_000);
 
-async function openTools(locale = 'en-US'): Promise<OpenedPage> {
+async function openTools(locale = 'en-US', prepare?: (page: Page) => Promise<unknown>): Promise<OpenedPage> {
   const { page, context } = await newPage(browser, { locale });
   const consoleTail = watchConsole(page);
+  await prepare?.(page);
   await page.goto(`${sandbox.url}/tools.html`);
   // Module script with top-level await: ready once the environment lines are drawn and the language applied.
   await page.waitForFunction(() => document.documentElement.lang !== '' && document.querySelectorAll('#env-checks li').length > 0);
@@ -170,6 +171,41 @@ describe('the tools page', () => {
     // (plus the two clocks' millisecond rounding).
     expect(Math.abs(offset)).toBeLessThanOrEqual(error + 2);
     expect(Number(await p.page.locator('#clock-samples').textContent())).toBeGreaterThan(0);
+    await close(p);
+  }, TEST_TIMEOUT_MS);
+
+  it.each([
+    ['NotAllowedError', 'permissionDenied'],
+    ['NotFoundError', 'noDevice'],
+    ['NotReadableError', 'deviceBusy'],
+  ] as const)('getUserMedia failing with %s shows %s in the alert box, in the page language', async (name, reason) => {
+    // The browser's own failure, made on purpose: the fake devices never fail by themselves.
+    const p = await openTools('en-US', (page) =>
+      page.addInitScript((errorName) => {
+        navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('refused for the test', errorName));
+      }, name),
+    );
+    await p.page.locator('#media-start').click();
+    const box = p.page.locator('[data-testid=page-error]');
+    await pollUntil(() => box.getAttribute('data-reason'), (r) => r !== null, 'the alert', WAIT_MS);
+    expect(await box.getAttribute('data-reason')).toBe(reason);
+    expect(((await p.page.locator('#page-error-text').textContent()) ?? '').trim()).toBe(
+      translate('en', `error.${reason}`, { kind: 'any', detail: '' }).trim(),
+    );
+    expect(await p.page.locator('#media-status').getAttribute('data-state')).toBe('off');
+    await p.page.locator('#lang-select').selectOption('zh-TW');
+    expect(((await p.page.locator('#page-error-text').textContent()) ?? '').trim()).toBe(
+      translate('zh-TW', `error.${reason}`, { kind: 'any', detail: '' }).trim(),
+    );
+    await close(p);
+  }, TEST_TIMEOUT_MS);
+
+  it('without a token API in config.json the clock section says it cannot sync', async () => {
+    const p = await openTools('en-US', (page) => page.route('**/config.json', (route) => route.fulfill({ status: 404, body: '' })));
+    await pollUntil(() => p.page.locator('#clock-status').getAttribute('data-state'), (s) => s === 'noApi', 'noApi', WAIT_MS);
+    expect(await p.page.locator('#clock-status').textContent()).toBe(translate('en', 'tools.clock.noApi'));
+    expect(await p.page.locator('#clock-run').isDisabled()).toBe(true);
+    expect(await p.page.locator('#clock-facts').isVisible()).toBe(false);
     await close(p);
   }, TEST_TIMEOUT_MS);
 
