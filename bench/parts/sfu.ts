@@ -19,15 +19,27 @@
  *   microbench = per-step figures incl. `usPerPacketAtMax`, the total CPU per forwarded packet at the largest step);
  *   SfuBenchOutcome.steps has the raw figures of each step; `notes` says what went wrong, if anything.
  *
+ *   benchJanus(options: JanusBenchOptions): Promise<JanusBenchOutcome | null>
+ *
+ *   - The same measurement against Janus 1.1 from Debian (`apt-get install janus`), the reference the issue asks the SFU
+ *     to beat: a VideoRoom with the same synthetic publisher and werift subscribers (in this process; Janus's CPU is
+ *     read from /proc). Resolves null, with the reason in `onSkip`, when `janus` is not installed. Same options as
+ *     benchSfu minus the sandbox ones; `section` has the same fields so both can be tabled side by side.
+ *
  * The publisher is a werift client in this (bench) process sending synthetic VP8 RTP (bench/clients/whip-publisher.ts):
  * the SFU does not decode, so the bytes need not be a real picture, and no browser shares the two cores.
  */
 import type { z } from 'zod';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JanusSession, janusPublish, janusSubscribe, type JanusPublisher, type JanusSubscriber } from '../clients/janus.js';
 import { publish, type Publisher } from '../clients/whip-publisher.js';
 import { Fleet } from '../lib/fleet.js';
 import { sandboxIvsClient, participantToken } from '../lib/ivs.js';
 import { linearFit } from '../lib/percentiles.js';
-import { sampleTree } from '../lib/proc.js';
+import { sampleTree, type TreeSample } from '../lib/proc.js';
 import type { SfuSectionSchema } from '../lib/schema.js';
 
 export interface SfuBenchOptions {
@@ -68,6 +80,11 @@ export interface SfuStep {
   readonly usPerForwardedPacket: number | null;
   /** Lost packets reported by the fleet during the window. */
   readonly lost: number;
+  /**
+   * What the server should have sent: publisher packets/s × receiving subscribers. Above `forwardedPerSec` when the
+   * subscribers' process could not keep up (werift clients decrypt in JavaScript), which would overstate µs/packet.
+   */
+  readonly expectedPerSec: number;
 }
 
 export type SfuSection = z.infer<typeof SfuSectionSchema>;
@@ -136,6 +153,7 @@ export async function benchSfu(o: SfuBenchOptions): Promise<SfuBenchOutcome> {
         receivedPerSec: received / wall,
         usPerForwardedPacket: forwarded > 0 ? (cpuSeconds * 1e6) / forwarded : null,
         lost: after.fleet.lost - before.fleet.lost,
+        expectedPerSec: (received / wall) * after.fleet.connected,
       };
       results.push(step);
       log(
@@ -146,6 +164,7 @@ export async function benchSfu(o: SfuBenchOptions): Promise<SfuBenchOutcome> {
 
     // Marginal cost: slope of CPU time per second over forwarded packets per second (fixed costs drop out).
     const cpuFit = linearFit(results.map((s) => ({ x: s.forwardedPerSec, y: (s.cpuPercent / 100) * 1e6 })));
+    const expectedFit = linearFit(results.map((s) => ({ x: s.expectedPerSec, y: (s.cpuPercent / 100) * 1e6 })));
     const perSubCpu = linearFit(results.map((s) => ({ x: s.connected, y: s.cpuPercent })));
     const perSubRss = linearFit(results.map((s) => ({ x: s.connected, y: s.rssMiB })));
     const top = results[results.length - 1];
@@ -158,6 +177,8 @@ export async function benchSfu(o: SfuBenchOptions): Promise<SfuBenchOutcome> {
         bitrateKbps,
         audio,
         usPerPacketAtMax: top?.usPerForwardedPacket ?? null,
+        marginalCpuUsPerExpectedPacket: expectedFit?.slope ?? null,
+        deliveredRatioAtMax: top && top.expectedPerSec > 0 ? top.forwardedPerSec / top.expectedPerSec : null,
         subscribersAtMax: top?.connected ?? 0,
         cpuPercentAtMax: top?.cpuPercent ?? null,
         idleCpuPercent: results[0]?.cpuPercent ?? null,
@@ -169,5 +190,161 @@ export async function benchSfu(o: SfuBenchOptions): Promise<SfuBenchOutcome> {
     await fleet?.stop().catch(() => undefined);
     await publisher?.close().catch(() => undefined);
     client.destroy();
+  }
+}
+
+export interface JanusBenchOptions {
+  /** @default [0, 25, 50, 100] */
+  readonly steps?: readonly number[];
+  /** @default 20 */
+  readonly windowSeconds?: number;
+  /** @default 5 */
+  readonly settleSeconds?: number;
+  /** @default 500 */
+  readonly bitrateKbps?: number;
+  /** HTTP API port for the Janus started here. @default 18088 */
+  readonly port?: number;
+  readonly log?: (line: string) => void;
+  /** Told why Janus was not measured (not installed, no LAN address). */
+  readonly onSkip?: (reason: string) => void;
+}
+
+export interface JanusBenchOutcome {
+  readonly section: SfuSection;
+  readonly steps: readonly SfuStep[];
+  readonly notes: readonly string[];
+}
+
+const JANUS_CONFIG_DIR = '/etc/janus';
+const JANUS_LIB_DIR = '/usr/lib/x86_64-linux-gnu/janus';
+
+/**
+ * A Janus configuration in a temporary folder: HTTP transport on `port` only, VideoRoom only, candidates on `address`
+ * (Janus, through libnice, never gathers loopback addresses; a LAN address of this machine stays on this machine).
+ */
+function janusConfig(port: number, address: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-janus-'));
+  for (const f of ['janus.jcfg', 'janus.transport.http.jcfg', 'janus.plugin.videoroom.jcfg']) {
+    copyFileSync(join(JANUS_CONFIG_DIR, f), join(dir, f));
+  }
+  const others = (sub: string, keep: string) =>
+    readdirSync(join(JANUS_LIB_DIR, sub))
+      .filter((f) => f.endsWith('.so') && !f.includes(keep))
+      .join(',');
+  const main = readFileSync(join(dir, 'janus.jcfg'), 'utf8')
+    .replace(/configs_folder = "[^"]*"/, `configs_folder = "${dir}"`)
+    .replace(/^\s*#ice_enforce_list = "eth0"\s*$/m, `\tice_enforce_list = "${address}"`)
+    .replace(/^plugins: \{/m, `plugins: {\n\tdisable = "${others('plugins', 'videoroom')}"`)
+    .replace(/^transports: \{/m, `transports: {\n\tdisable = "${others('transports', 'http')}"`);
+  writeFileSync(join(dir, 'janus.jcfg'), main);
+  const http = readFileSync(join(dir, 'janus.transport.http.jcfg'), 'utf8').replace(/\bport = 8088/, `port = ${port}`);
+  writeFileSync(join(dir, 'janus.transport.http.jcfg'), http);
+  return dir;
+}
+
+export async function benchJanus(o: JanusBenchOptions = {}): Promise<JanusBenchOutcome | null> {
+  const skip = (reason: string) => {
+    o.onSkip?.(reason);
+    return null;
+  };
+  if (spawnSync('janus', ['--version'], { stdio: 'ignore' }).error) return skip('janus is not installed (apt-get install janus)');
+  const address = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i?.family === 'IPv4' && !i.internal && !i.address.startsWith('169.254.'))?.address;
+  if (!address) return skip('no LAN IPv4 address for Janus candidates (it never uses loopback)');
+  const steps = [...(o.steps ?? [0, 25, 50, 100])].sort((a, b) => a - b);
+  const windowSeconds = o.windowSeconds ?? 20;
+  const settleSeconds = o.settleSeconds ?? 5;
+  const bitrateKbps = o.bitrateKbps ?? 500;
+  const port = o.port ?? 18088;
+  const log = o.log ?? (() => undefined);
+  const notes: string[] = [];
+  const dir = janusConfig(port, address);
+  const janus = spawn('janus', ['-F', dir, '-C', join(dir, 'janus.jcfg'), '-d', '2'], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => janus.once('exit', () => resolve()));
+  let session: JanusSession | undefined;
+  let publisher: JanusPublisher | undefined;
+  const subs: JanusSubscriber[] = [];
+  try {
+    const pid = janus.pid;
+    if (pid === undefined) throw new Error('janus did not start');
+    const base = `http://127.0.0.1:${port}/janus`;
+    for (let i = 0; ; i++) {
+      try {
+        session = await JanusSession.create(base);
+        break;
+      } catch (error) {
+        if (i >= 50) throw error;
+        await sleep(200);
+      }
+    }
+    const room = 4242;
+    publisher = await janusPublish(session, room, bitrateKbps);
+    log(`Janus ${address}:${port}: VideoRoom publisher ${publisher.feedId}, VP8-shaped RTP at ${bitrateKbps} kbit/s`);
+    const results: SfuStep[] = [];
+    for (const target of steps) {
+      while (subs.length < target) subs.push(await janusSubscribe(session, room, publisher.feedId));
+      await sleep(settleSeconds * 1000);
+      const packets = () => subs.reduce((n, s) => n + s.packets(), 0);
+      const before: { packets: number; sent: number; proc: TreeSample } = { packets: packets(), sent: publisher.packetsSent(), proc: sampleTree([pid]) };
+      await sleep(windowSeconds * 1000);
+      const after = { packets: packets(), sent: publisher.packetsSent(), proc: sampleTree([pid]) };
+      const wall = (after.proc.at - before.proc.at) / 1000;
+      const cpuSeconds = Math.max(0, after.proc.cpuSeconds - before.proc.cpuSeconds);
+      const forwarded = after.packets - before.packets;
+      const step: SfuStep = {
+        subscribers: target,
+        connected: subs.filter((s) => s.packets() > 0).length,
+        windowSeconds: wall,
+        cpuPercent: (cpuSeconds / wall) * 100,
+        rssMiB: after.proc.rssKiB / 1024,
+        forwardedPerSec: forwarded / wall,
+        receivedPerSec: (after.sent - before.sent) / wall,
+        usPerForwardedPacket: forwarded > 0 ? (cpuSeconds * 1e6) / forwarded : null,
+        lost: 0,
+        expectedPerSec: ((after.sent - before.sent) / wall) * subs.filter((x) => x.packets() > 0).length,
+      };
+      results.push(step);
+      log(
+        `Janus, ${target} subscribers (${step.connected} receiving): CPU ${step.cpuPercent.toFixed(1)} %, RSS ${step.rssMiB.toFixed(0)} MiB, ` +
+          `${step.forwardedPerSec.toFixed(0)} packets/s, ${step.usPerForwardedPacket?.toFixed(1) ?? '-'} µs/packet total`,
+      );
+    }
+    const cpuFit = linearFit(results.map((s) => ({ x: s.forwardedPerSec, y: (s.cpuPercent / 100) * 1e6 })));
+    const expectedFit = linearFit(results.map((s) => ({ x: s.expectedPerSec, y: (s.cpuPercent / 100) * 1e6 })));
+    const perSubCpu = linearFit(results.map((s) => ({ x: s.connected, y: s.cpuPercent })));
+    const perSubRss = linearFit(results.map((s) => ({ x: s.connected, y: s.rssMiB })));
+    const top = results[results.length - 1];
+    return {
+      section: {
+        cpuPercentPerSubscriber: perSubCpu?.slope ?? null,
+        rssMiBPerSubscriber: perSubRss?.slope ?? null,
+        marginalCpuUsPerPacket: cpuFit?.slope ?? null,
+        microbench: {
+          source: 'bench/parts/sfu.ts benchJanus (Janus 1.1 VideoRoom, synthetic werift publisher, werift subscribers)',
+          bitrateKbps,
+          usPerPacketAtMax: top?.usPerForwardedPacket ?? null,
+          marginalCpuUsPerExpectedPacket: expectedFit?.slope ?? null,
+          deliveredRatioAtMax: top && top.expectedPerSec > 0 ? top.forwardedPerSec / top.expectedPerSec : null,
+        marginalCpuUsPerExpectedPacket: expectedFit?.slope ?? null,
+        deliveredRatioAtMax: top && top.expectedPerSec > 0 ? top.forwardedPerSec / top.expectedPerSec : null,
+          subscribersAtMax: top?.connected ?? 0,
+          cpuPercentAtMax: top?.cpuPercent ?? null,
+          idleCpuPercent: results[0]?.cpuPercent ?? null,
+          steps: results,
+        },
+      },
+      steps: results,
+      notes,
+    };
+  } finally {
+    for (const s of subs) await s.close().catch(() => undefined);
+    await publisher?.close().catch(() => undefined);
+    await session?.destroy().catch(() => undefined);
+    janus.kill('SIGTERM');
+    const killer = setTimeout(() => janus.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(killer);
+    rmSync(dir, { recursive: true, force: true });
   }
 }
