@@ -326,8 +326,6 @@ export async function benchJanus(o: JanusBenchOptions = {}): Promise<JanusBenchO
           usPerPacketAtMax: top?.usPerForwardedPacket ?? null,
           marginalCpuUsPerExpectedPacket: expectedFit?.slope ?? null,
           deliveredRatioAtMax: top && top.expectedPerSec > 0 ? top.forwardedPerSec / top.expectedPerSec : null,
-        marginalCpuUsPerExpectedPacket: expectedFit?.slope ?? null,
-        deliveredRatioAtMax: top && top.expectedPerSec > 0 ? top.forwardedPerSec / top.expectedPerSec : null,
           subscribersAtMax: top?.connected ?? 0,
           cpuPercentAtMax: top?.cpuPercent ?? null,
           idleCpuPercent: results[0]?.cpuPercent ?? null,
