@@ -4,7 +4,7 @@
  * the token API's GET /time. Joins no stage, so it loads neither driver.
  */
 import { getLang, isMessageId, onLangChange, t } from '../i18n/index.js';
-import { ClockSyncError, syncClock, type ClockEstimate } from '../measure/clock-sync.js';
+import { syncClock, type ClockEstimate } from '../measure/clock-sync.js';
 import { listDevices, openMedia, stopStream, type DeviceLists } from '../media/devices.js';
 import { DEFAULT_QUALITY, QUALITY_PRESETS } from '../media/presets.js';
 import { loadSiteConfig } from '../site-config.js';
@@ -311,7 +311,7 @@ async function runClock(): Promise<void> {
   try {
     clock = { state: 'done', estimate: await syncClock({ apiUrl: config.config.apiUrl }) };
   } catch (err: unknown) {
-    clock = { state: 'failed', problem: err instanceof ClockSyncError || err instanceof Error ? err.message : String(err) };
+    clock = { state: 'failed', problem: err instanceof Error ? err.message : String(err) };
   }
   renderClock();
 }
