@@ -37,6 +37,8 @@ function start(): void {
   const tier = byId('cost-tier', HTMLSelectElement);
   const free = byId('cost-free', HTMLInputElement);
   for (const tr of pricing.tiers) tier.append(new Option(tr.label, tr.id));
+  // Through the CSSOM, not a style attribute: the site's CSP (style-src 'self') blocks inline style attributes.
+  Object.assign(byId('cost-free-row', HTMLElement).style, { gridColumn: '1 / -1', alignItems: 'center', flexWrap: 'nowrap' });
   tier.value = pricing.defaultTier;
 
   const render = (): void => {
