@@ -5,7 +5,7 @@ import { goal, type BenchResult, type Goal } from './schema.js';
 export function goalsFor(r: Pick<BenchResult, 'latency' | 'sfu' | 'tokens' | 'web'>): Goal[] {
   const phases = r.latency?.phases ?? [];
   const at = (n: number) => phases.find((p) => p.extraSubscribers === n);
-  const notRun = !r.latency ? 'latency part not run' : r.latency.timeToFirstFrameMs === null && phases.every((p) => p.latencyMs === null) ? 'no decoded frames: see Skipped' : undefined;
+  const notRun = !r.latency ? 'latency part not run or failed (see Skipped)' : r.latency.timeToFirstFrameMs === null && phases.every((p) => p.latencyMs === null) ? 'no decoded frames: see Skipped' : undefined;
   const alone = at(0);
   const hundred = at(100);
   const largest = [...phases].filter((p) => p.cpuUsPerPacket !== null).sort((a, b) => b.extraSubscribers - a.extraSubscribers)[0];
@@ -38,7 +38,7 @@ export function goalsFor(r: Pick<BenchResult, 'latency' | 'sfu' | 'tokens' | 'we
           ? `bench/parts/sfu.ts, largest step; marginal ${fmtNumber(r.sfu?.marginalCpuUsPerPacket ?? null)} µs`
           : r.latency
             ? 'no phase measured the SFU'
-            : 'latency part not run',
+            : 'latency part not run or failed (see Skipped)',
     ),
     goal(
       'sfu-subscribers-per-core',
@@ -47,7 +47,7 @@ export function goalsFor(r: Pick<BenchResult, 'latency' | 'sfu' | 'tokens' | 'we
       'subscribers',
       '>=',
       300,
-      perSub !== null ? `slope ${fmtNumber(perSub, 3)} % of a core per subscriber` : r.latency ? 'needs two or more phases' : 'latency part not run',
+      perSub !== null ? `slope ${fmtNumber(perSub, 3)} % of a core per subscriber` : r.latency ? 'needs two or more phases' : 'latency part not run or failed (see Skipped)',
     ),
     goal(
       'tokens-per-core',
@@ -56,7 +56,7 @@ export function goalsFor(r: Pick<BenchResult, 'latency' | 'sfu' | 'tokens' | 'we
       'tokens/s',
       '>=',
       2000,
-      r.tokens?.handlerP99Ms != null ? `handler p99 ${fmtNumber(r.tokens.handlerP99Ms, 2)} ms` : r.tokens ? undefined : 'tokens part not run',
+      r.tokens?.handlerP99Ms != null ? `handler p99 ${fmtNumber(r.tokens.handlerP99Ms, 2)} ms` : r.tokens ? undefined : 'tokens part not run or failed (see Skipped)',
     ),
     goal(
       'page-js-gzip',
@@ -65,7 +65,7 @@ export function goalsFor(r: Pick<BenchResult, 'latency' | 'sfu' | 'tokens' | 'we
       'KB',
       '<=',
       60,
-      heaviest ? `${heaviest.page} (1 KB = 1,000 bytes)` : r.web ? 'no page' : 'web part not run',
+      heaviest ? `${heaviest.page} (1 KB = 1,000 bytes)` : r.web ? 'no page' : 'web part not run or failed (see Skipped)',
     ),
   ];
 }

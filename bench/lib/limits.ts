@@ -39,7 +39,13 @@ export function limitVerdict(e: LimitEvidence, goalRate = 0.99): Verdict {
   const met = rate >= goalRate;
   const limits: string[] = [];
   if (e.systemCpuBusyPercent !== null && e.systemCpuBusyPercent >= 90) {
-    limits.push(`CPU: the machine was ${pct(e.systemCpuBusyPercent)} busy across its ${e.cpus} cores`);
+    // Say how much of that was this run: on a shared machine the rest is someone else's work starving ours.
+    const own = (e.serverCpuPercent ?? 0) + (e.clientsCpuPercent ?? 0);
+    const ownShare = own / e.cpus;
+    limits.push(
+      `CPU: the machine was ${pct(e.systemCpuBusyPercent)} busy across its ${e.cpus} cores, ${pct(ownShare)} of it this run's SFU and subscribers` +
+        (ownShare < e.systemCpuBusyPercent / 2 ? ' (most of it other processes on the machine)' : ''),
+    );
   }
   if (e.serverCpuPercent !== null && e.serverCpuPercent >= 90) {
     limits.push(`CPU: the SFU's Node process used ${pct(e.serverCpuPercent)} of one core (one JavaScript thread is its ceiling)`);

@@ -30,9 +30,16 @@ describe('limitVerdict', () => {
     const v = limitVerdict({ ...base, succeeded: 900, systemCpuBusyPercent: 97, serverCpuPercent: 99, errors: { 'ICE/DTLS did not connect in time': 100 } });
     expect(v.met).toBe(false);
     expect(v.limits).toHaveLength(2);
-    expect(v.text).toContain('97 % busy across its 2 cores');
+    expect(v.text).toContain('97 % busy across its 2 cores, 80 % of it this run');
+    expect(v.text).not.toContain('other processes');
     expect(v.text).toContain('one JavaScript thread');
     expect(v.text).toContain('100 × ICE/DTLS did not connect in time');
+  });
+
+  it('says when most of a busy machine was other processes', () => {
+    const v = limitVerdict({ ...base, succeeded: 791, systemCpuBusyPercent: 97, serverCpuPercent: 29, clientsCpuPercent: 51 });
+    expect(v.text).toContain('40 % of it this run');
+    expect(v.text).toContain('most of it other processes on the machine');
   });
 
   it('names file descriptors, ports and memory near their ceilings', () => {
