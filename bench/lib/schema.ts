@@ -99,6 +99,8 @@ export const WebPageSchema = z.object({
   /** Bytes of the page's own JavaScript (entry and its chunks, IVS SDK chunk excluded), minified. */
   jsBytes: z.number().int().nonnegative(),
   gzipBytes: z.number().int().nonnegative(),
+  /** gzip of what the page loads before any dynamic import() (static import graph only). */
+  initialGzipBytes: z.number().int().nonnegative().optional(),
   files: z.array(z.string()),
 });
 

@@ -39,13 +39,13 @@ export function htmlScriptRefs(html: string): string[] {
   return refs.filter((r) => !/^(https?:)?\/\//.test(r));
 }
 
-/** Relative specifiers a (minified) ES module imports, statically or dynamically. */
-export function jsImportRefs(code: string): string[] {
+/** Relative specifiers a (minified) ES module imports, statically or dynamically (`only: 'static'` leaves out import()). */
+export function jsImportRefs(code: string, only: 'all' | 'static' = 'all'): string[] {
   const refs = new Set<string>();
   const patterns = [
     /\bfrom\s*["'](\.{1,2}\/[^"']+)["']/g,
     /\bimport\s*["'](\.{1,2}\/[^"']+)["']/g,
-    /\bimport\s*\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g,
+    ...(only === 'all' ? [/\bimport\s*\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g] : []),
   ];
   for (const re of patterns) for (const m of code.matchAll(re)) refs.add(m[1] as string);
   return [...refs];
@@ -55,6 +55,7 @@ export interface PageWeight {
   readonly page: string;
   readonly jsBytes: number;
   readonly gzipBytes: number;
+  readonly initialGzipBytes: number;
   readonly files: string[];
 }
 
@@ -78,28 +79,35 @@ export async function weighSite(outdir: string): Promise<NonNullable<BenchResult
       const clean = ref.split(/[?#]/)[0] as string;
       return clean.startsWith('/') ? join(outdir, clean) : resolve(dirname(from), clean);
     };
-    const queue = htmlScriptRefs(html).map((r) => resolveRef(htmlPath, r));
-    const seen = new Set<string>();
-    let jsBytes = 0;
-    let gzipBytes = 0;
-    while (queue.length > 0) {
-      const file = queue.shift() as string;
-      if (seen.has(file)) continue;
-      seen.add(file);
-      const buf = await read(file);
-      if (!buf) continue;
-      if (isSdk(buf)) {
-        sdkFiles.add(file);
-        continue;
+    // Everything the page can load (lazy chunks included), and what it loads before any import() runs.
+    const walkGraph = async (only: 'all' | 'static'): Promise<{ seen: Set<string>; jsBytes: number; gzipBytes: number }> => {
+      const queue = htmlScriptRefs(html).map((r) => resolveRef(htmlPath, r));
+      const seen = new Set<string>();
+      let jsBytes = 0;
+      let gzipBytes = 0;
+      while (queue.length > 0) {
+        const file = queue.shift() as string;
+        if (seen.has(file)) continue;
+        seen.add(file);
+        const buf = await read(file);
+        if (!buf) continue;
+        if (isSdk(buf)) {
+          sdkFiles.add(file);
+          continue;
+        }
+        jsBytes += buf.length;
+        gzipBytes += gzipSync(buf, { level: 9 }).length;
+        for (const ref of jsImportRefs(buf.toString('utf8'), only)) queue.push(resolveRef(file, ref));
       }
-      jsBytes += buf.length;
-      gzipBytes += gzipSync(buf, { level: 9 }).length;
-      for (const ref of jsImportRefs(buf.toString('utf8'))) queue.push(resolveRef(file, ref));
-    }
+      return { seen, jsBytes, gzipBytes };
+    };
+    const { seen, jsBytes, gzipBytes } = await walkGraph('all');
+    const initial = await walkGraph('static');
     pages.push({
       page: relative(outdir, htmlPath),
       jsBytes,
       gzipBytes,
+      initialGzipBytes: initial.gzipBytes,
       files: [...seen].filter((f) => !sdkFiles.has(f) && cache.has(f)).map((f) => relative(outdir, f)),
     });
   }

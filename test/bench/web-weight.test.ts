@@ -22,7 +22,8 @@ describe('weighSite', () => {
   let dir = '';
   const sdk = `/*amazon-ivs-web-broadcast*/${'x'.repeat(150 * 1024)}`;
   const shared = `export const s=${JSON.stringify('shared '.repeat(200))};`;
-  const viewer = `import{s}from"./chunk-shared.js";const load=()=>import("./chunk-sdk.js");console.log(s,load);`;
+  const lazy = `export const panel=${JSON.stringify('panel '.repeat(50))};`;
+  const viewer = `import{s}from"./chunk-shared.js";const load=()=>import("./chunk-sdk.js");const more=()=>import("./chunk-lazy.js");console.log(s,load,more);`;
   const cost = `import{s}from"./chunk-shared.js";console.log(s);`;
 
   beforeAll(async () => {
@@ -34,22 +35,25 @@ describe('weighSite', () => {
     await writeFile(join(dir, 'assets/cost.js'), cost);
     await writeFile(join(dir, 'assets/chunk-shared.js'), shared);
     await writeFile(join(dir, 'assets/chunk-sdk.js'), sdk);
+    await writeFile(join(dir, 'assets/chunk-lazy.js'), lazy);
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('sums each page graph with the SDK chunk left out and reported apart', async () => {
+  it('sums each page graph (lazy chunks too, and apart) with the SDK chunk left out and reported apart', async () => {
     const r = await weighSite(dir);
     const gz = (s: string): number => gzipSync(Buffer.from(s), { level: 9 }).length;
     const byPage = Object.fromEntries(r.pages.map((p) => [p.page, p]));
     expect(byPage['viewer.html']).toEqual({
       page: 'viewer.html',
-      jsBytes: viewer.length + shared.length,
-      gzipBytes: gz(viewer) + gz(shared),
-      files: ['assets/viewer.js', 'assets/chunk-shared.js'],
+      jsBytes: viewer.length + shared.length + lazy.length,
+      gzipBytes: gz(viewer) + gz(shared) + gz(lazy),
+      initialGzipBytes: gz(viewer) + gz(shared),
+      files: ['assets/viewer.js', 'assets/chunk-shared.js', 'assets/chunk-lazy.js'],
     });
     expect(byPage['cost.html']?.jsBytes).toBe(cost.length + shared.length);
+    expect(byPage['cost.html']?.initialGzipBytes).toBe(byPage['cost.html']?.gzipBytes);
     expect(r.sdk).toEqual({ files: ['assets/chunk-sdk.js'], gzipBytes: gz(sdk) });
   });
 });

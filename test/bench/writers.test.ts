@@ -143,7 +143,7 @@ describe('markdown', () => {
     expect(md).toContain('time-to-first-frame over 3 fresh joins: p50 350 ms');
     expect(md).toContain('![latency histogram](x-hist.svg)');
     expect(md).toContain('- **Janus**: not installed');
-    expect(md).toContain('| viewer | 39.1 KiB | 11.7 KiB | viewer.js |');
+    expect(md).toContain('| viewer | 39.1 KiB | 11.7 KiB | — | viewer.js |');
   });
 
   it('formats numbers readably', () => {
