@@ -8,8 +8,8 @@
  * a finding, not a crash), 1 when the run itself failed, 2 for bad flags.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { BENCH_USAGE, parseBenchArgs, UsageError, type BenchArgs } from './lib/cli.js';
 import { benchCharts } from './lib/charts.js';
 import { defaultStageArn, sandboxIvsClient } from './lib/ivs.js';
@@ -217,7 +217,7 @@ export async function runBench(args: BenchArgs): Promise<{ result: BenchResult; 
   return { result, files };
 }
 
-async function writeResults(result: BenchResult, args: BenchArgs): Promise<string[]> {
+async function writeResults(result: BenchResult, args: Pick<BenchArgs, 'outDir' | 'name'>, withJson = true): Promise<string[]> {
   const outDir = resolve(args.outDir);
   await mkdir(outDir, { recursive: true });
   const stem = args.name ?? `${result.startedAt.slice(0, 10)}${result.quick ? '-quick' : ''}`;
@@ -228,10 +228,16 @@ async function writeResults(result: BenchResult, args: BenchArgs): Promise<strin
     await writeFile(p, text);
     files.push(p);
   };
-  await write(`${stem}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  if (withJson) await write(`${stem}.json`, `${JSON.stringify(result, null, 2)}\n`);
   for (const c of charts) await write(c.file, c.svg);
   await write(`${stem}.md`, benchMarkdown(result, charts.map((c) => ({ file: c.file, alt: c.alt }))));
   return files;
+}
+
+/** --render: the Markdown and charts are functions of the JSON alone, so an old run can be redrawn with newer writers. */
+async function render(file: string): Promise<string[]> {
+  const result = BenchResultSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  return writeResults(result, { outDir: dirname(resolve(file)), name: basename(file).replace(/\.json$/, '') }, false);
 }
 
 function printGoals(goals: readonly Goal[]): void {
@@ -254,6 +260,15 @@ async function main(): Promise<number> {
   if (args.help) {
     process.stdout.write(BENCH_USAGE);
     return 0;
+  }
+  if (args.render !== null) {
+    try {
+      log(`redrew ${(await render(args.render)).join(', ')}`);
+      return 0;
+    } catch (error) {
+      process.stderr.write(`cannot render ${args.render}: ${errorText(error)}\n`);
+      return 1;
+    }
   }
   const stop = (signal: string): void => {
     log(`${signal}: stopping everything this run started`);

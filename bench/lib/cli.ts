@@ -23,6 +23,7 @@ Measures the sandbox and the app on this machine and writes bench/results/<date>
   --window SECONDS        latency measurement window per phase (default 30; quick: 4)
   --out DIR               where results go (default bench/results)
   --name NAME             file name stem (default: the date, with -quick for quick runs)
+  --render FILE.json      measure nothing: redraw the Markdown and charts of an earlier results file beside it
   -h, --help              this text
 `;
 
@@ -33,6 +34,8 @@ export interface BenchArgs {
   readonly windowSeconds: number;
   readonly outDir: string;
   readonly name: string | null;
+  /** Redraw Markdown and charts from this results JSON instead of measuring. */
+  readonly render: string | null;
   readonly help: boolean;
 }
 
@@ -70,6 +73,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     window: { type: 'string' },
     out: { type: 'string' },
     name: { type: 'string' },
+    render: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   const quick = v['quick'] === true;
@@ -92,6 +96,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     windowSeconds: win !== undefined ? positive('--window', win, 600) : quick ? 4 : 30,
     outDir: str(v['out']) ?? 'bench/results',
     name: name ?? null,
+    render: str(v['render']) ?? null,
     help: v['help'] === true,
   };
 }

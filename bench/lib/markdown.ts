@@ -124,10 +124,19 @@ export function benchMarkdown(r: BenchResult, charts: readonly { file: string; a
       ),
     );
     if (r.sfu.microbench) {
+      const { steps, ...figures } = r.sfu.microbench;
+      const source = typeof figures['source'] === 'string' ? figures['source'] : 'bench/parts/sfu.ts';
+      delete figures['source'];
       out.push('');
-      out.push('In-process micro-benchmark (bench/sfu-bench.ts):');
+      out.push(`Measured by ${source}:`);
       out.push('');
-      out.push(table(['key', 'value'], Object.entries(r.sfu.microbench).map(([k, v]) => [k, typeof v === 'number' ? fmtNumber(v, 2) : JSON.stringify(v)])));
+      out.push(table(['key', 'value'], Object.entries(figures).map(([k, v]) => [k, typeof v === 'number' ? fmtNumber(v, 2) : JSON.stringify(v)])));
+      if (Array.isArray(steps) && steps.length > 0) {
+        const rows = steps.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null);
+        const keys = [...new Set(rows.flatMap((x) => Object.keys(x)))];
+        out.push('');
+        out.push(table(keys, rows.map((x) => keys.map((k) => (typeof x[k] === 'number' ? (Number.isInteger(x[k]) ? String(x[k]) : fmtNumber(x[k] as number, 1)) : x[k] === null || x[k] === undefined ? '—' : String(x[k]))))));
+      }
     }
     out.push('');
   }

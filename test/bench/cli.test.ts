@@ -13,6 +13,11 @@ describe('bench flags', () => {
     expect(parseBenchArgs(['--quick', '--subscribers', '0,1', '--window', '2.5'])).toMatchObject({ subscribers: [0, 1], windowSeconds: 2.5 });
   });
 
+  it('--render takes a results file and measures nothing', () => {
+    expect(parseBenchArgs(['--render', 'bench/results/x.json']).render).toBe('bench/results/x.json');
+    expect(parseBenchArgs([]).render).toBeNull();
+  });
+
   it('--only keeps the canonical order and rejects unknown parts', () => {
     expect(parseBenchArgs(['--only', 'tokens, latency']).parts).toEqual(['latency', 'tokens']);
     expect(() => parseBenchArgs(['--only', 'latency,gpu'])).toThrow(/unknown part\(s\) gpu/);
