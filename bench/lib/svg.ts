@@ -125,10 +125,11 @@ export function lineChartSvg(
       ticks(0, yMax).map((v) => ({ v, y: sy(v) })),
     ),
   ];
-  hLines.forEach((h) => {
+  hLines.forEach((h, i) => {
     const y = sy(h.value).toFixed(1);
     body.push(`<line x1="${M.left}" x2="${M.left + PLOT_W}" y1="${y}" y2="${y}" stroke="#6b7280" stroke-dasharray="6 4"/>`);
-    body.push(`<text x="${M.left + PLOT_W - 4}" y="${(Number(y) - 4).toFixed(1)}" text-anchor="end" fill="#6b7280">${escapeXml(h.label)}</text>`);
+    // Goals close together would print on top of each other: stack their labels upwards.
+    body.push(`<text x="${M.left + PLOT_W - 4}" y="${(Number(y) - 4 - i * 13).toFixed(1)}" text-anchor="end" fill="#6b7280">${escapeXml(h.label)}</text>`);
   });
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length] as string;
