@@ -116,8 +116,8 @@ interface Parsed {
   readonly json: boolean;
 }
 
-function check<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
-  const r = schema.safeParse(value);
+function check<T>(schema: z.core.$ZodType<T>, value: unknown, flag: string): T {
+  const r = z.safeParse(schema, value);
   if (r.success) return r.data;
   throw new UsageError(`${flag} ${r.error.issues[0]?.message ?? 'is not valid'}`);
 }

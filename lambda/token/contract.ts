@@ -2,7 +2,14 @@
  * The one contract of the token API: every request, response and error body, plus the site's config.json.
  * lambda/ (the issuer), local/ (the sandbox) and web/ (the pages) import this module; there is no second copy.
  */
-import { z } from 'zod';
+import { z as zClassic } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+
+// zod/mini (not classic zod) so that a page importing one schema bundles only what that schema uses: classic zod's
+// methods tie every schema to the whole library (~60 KB gzip per page). Mini registers no message locale of its own;
+// English is what the API and the pages have always shown (classic sets it on first use; this covers mini alone).
+if (!z.config().localeError) z.config(en());
 
 /** IVS limits that the API enforces before IVS does, so the caller gets a field-specific message. */
 export const LIMITS = {
@@ -24,11 +31,13 @@ export const Capability = z.enum(['PUBLISH', 'SUBSCRIBE']);
 export type Capability = z.infer<typeof Capability>;
 
 export const MINTING_MODES = ['api', 'self-signed'] as const;
-export const MintingMode = z.enum(MINTING_MODES);
+// Classic zod, because the server's config schemas call `.default()` on it; marked pure so page bundles drop it.
+export const MintingMode = /* @__PURE__ */ zClassic.enum(MINTING_MODES);
 export type MintingMode = z.infer<typeof MintingMode>;
 
 export const VIEWER_ACCESS_MODES = ['public', 'signed-in'] as const;
-export const ViewerAccess = z.enum(VIEWER_ACCESS_MODES);
+// Classic zod (server config schemas call `.default()` on it); SiteConfig, which pages parse, has its own mini copy.
+export const ViewerAccess = /* @__PURE__ */ zClassic.enum(VIEWER_ACCESS_MODES);
 export type ViewerAccess = z.infer<typeof ViewerAccess>;
 
 /** Values that look like bearer secrets (JWTs, AWS access keys, PEM blocks): attributes are visible to every participant. */
@@ -46,12 +55,13 @@ const utf8Bytes = (s: string): number => new TextEncoder().encode(s).length;
 
 export const UserId = z
   .string()
-  .min(1, 'userId must not be empty')
-  .max(LIMITS.userIdMaxLength, `userId must be at most ${LIMITS.userIdMaxLength} characters`);
+  .check(
+    z.minLength(1, 'userId must not be empty'),
+    z.maxLength(LIMITS.userIdMaxLength, `userId must be at most ${LIMITS.userIdMaxLength} characters`),
+  );
 
-export const Attributes = z
-  .record(z.string(), z.string())
-  .superRefine((attrs, ctx) => {
+export const Attributes = z.record(z.string(), z.string()).check(
+  z.superRefine((attrs: Record<string, string>, ctx) => {
     let bytes = 0;
     for (const [key, value] of Object.entries(attrs)) {
       bytes += utf8Bytes(key) + utf8Bytes(value);
@@ -69,20 +79,23 @@ export const Attributes = z
         message: `attributes total ${bytes} bytes; the limit is ${LIMITS.attributesMaxBytes} bytes`,
       });
     }
-  });
+  }),
+);
 
 export const DurationMinutes = z
   .number()
-  .int('durationMinutes must be a whole number of minutes')
-  .min(LIMITS.durationMinutes.min, `durationMinutes must be at least ${LIMITS.durationMinutes.min}`)
-  .max(LIMITS.durationMinutes.max, `durationMinutes must be at most ${LIMITS.durationMinutes.max} (14 days)`);
+  .check(
+    z.int('durationMinutes must be a whole number of minutes'),
+    z.gte(LIMITS.durationMinutes.min, `durationMinutes must be at least ${LIMITS.durationMinutes.min}`),
+    z.lte(LIMITS.durationMinutes.max, `durationMinutes must be at most ${LIMITS.durationMinutes.max} (14 days)`),
+  );
 
 /** POST /tokens */
 export const CreateTokenRequest = z.strictObject({
   role: Role,
-  userId: UserId.optional(),
-  attributes: Attributes.optional(),
-  durationMinutes: DurationMinutes.optional(),
+  userId: z.optional(UserId),
+  attributes: z.optional(Attributes),
+  durationMinutes: z.optional(DurationMinutes),
 });
 export type CreateTokenRequest = z.infer<typeof CreateTokenRequest>;
 
@@ -94,7 +107,7 @@ export const CreateTokenResponse = z.object({
   /** ISO-8601 instant. */
   expiresAt: z.string(),
   stageArn: z.string(),
-  minting: MintingMode,
+  minting: z.enum(MINTING_MODES),
 });
 export type CreateTokenResponse = z.infer<typeof CreateTokenResponse>;
 
@@ -102,9 +115,9 @@ export type CreateTokenResponse = z.infer<typeof CreateTokenResponse>;
 export const StageSummary = z.object({
   name: z.string(),
   arn: z.string(),
-  activeSessionId: z.string().nullable(),
-  publishers: z.number().int().nonnegative(),
-  subscribers: z.number().int().nonnegative(),
+  activeSessionId: z.nullable(z.string()),
+  publishers: z.number().check(z.int(), z.nonnegative()),
+  subscribers: z.number().check(z.int(), z.nonnegative()),
   /** ISO-8601 instant the counts were read from IVS. */
   updatedAt: z.string(),
   /** True when IVS throttled the read and these are the last known counts. */
@@ -114,10 +127,10 @@ export type StageSummary = z.infer<typeof StageSummary>;
 
 /** DELETE /participants/{participantId} (optional JSON body) */
 export const DisconnectRequest = z.strictObject({
-  reason: z.string().max(LIMITS.disconnectReasonMaxLength).optional(),
+  reason: z.optional(z.string().check(z.maxLength(LIMITS.disconnectReasonMaxLength))),
 });
 export type DisconnectRequest = z.infer<typeof DisconnectRequest>;
-export const ParticipantId = z.string().regex(/^[a-zA-Z0-9-]{1,64}$/, 'participantId must be 1-64 letters, digits or dashes');
+export const ParticipantId = z.string().check(z.regex(/^[a-zA-Z0-9-]{1,64}$/, 'participantId must be 1-64 letters, digits or dashes'));
 
 export const DisconnectResponse = z.object({ participantId: z.string(), disconnected: z.literal(true) });
 export type DisconnectResponse = z.infer<typeof DisconnectResponse>;
@@ -148,7 +161,7 @@ export const ErrorBody = z.object({
     code: ErrorCode,
     message: z.string(),
     /** The request field at fault, dotted ("attributes.note"), when there is one. */
-    field: z.string().optional(),
+    field: z.optional(z.string()),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
@@ -175,15 +188,15 @@ export const PUBLISHERS_GROUP = 'publishers';
 export const SiteConfig = z.object({
   backend: z.enum(['aws', 'sandbox']),
   /** Token API base URL without trailing slash. */
-  apiUrl: z.string().url().optional(),
-  region: z.string().optional(),
-  stageArn: z.string().optional(),
-  viewerAccess: ViewerAccess.default('public'),
-  cognito: z
-    .object({
-      domain: z.string().url(),
+  apiUrl: z.optional(z.url()),
+  region: z.optional(z.string()),
+  stageArn: z.optional(z.string()),
+  viewerAccess: z._default(z.enum(VIEWER_ACCESS_MODES), 'public'),
+  cognito: z.optional(
+    z.object({
+      domain: z.url(),
       clientId: z.string(),
-    })
-    .optional(),
+    }),
+  ),
 });
 export type SiteConfig = z.infer<typeof SiteConfig>;

@@ -193,8 +193,9 @@ export function claimsFor(plan: TokenPlan, config: ClaimsConfig, participantId: 
  * Parse `value` with `schema`; on failure throw a 400 naming the first field at fault, in words a person can act on.
  * `allowedFields` lists the schema's keys for the "unknown field" message.
  */
-export function parseRequest<T>(schema: z.ZodType<T>, value: unknown, allowedFields: readonly string[] = []): T {
-  const result = schema.safeParse(value);
+// Any zod schema, classic or mini (the shared contract is zod/mini so pages bundle little of zod).
+export function parseRequest<T>(schema: z.core.$ZodType<T>, value: unknown, allowedFields: readonly string[] = []): T {
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   throw issueToApiError(result.error.issues[0], value, allowedFields);
 }

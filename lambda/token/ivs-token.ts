@@ -2,35 +2,39 @@
  * The IVS participant-token layout (ES384 JWT), as IVS documents it for key-pair ("self-signed") tokens.
  * Used to mint (lambda/ self-signed mode, the sandbox), to verify (the sandbox SFU) and to decode for display (web/).
  */
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import type { Capability } from './contract.js';
+
+// zod/mini so the pages that decode tokens bundle little of zod; English messages as classic zod gives them.
+if (!z.config().localeError) z.config(en());
 
 export const IVS_TOKEN_ALG = 'ES384';
 export const IVS_TOKEN_VERSION = '1.0';
 
 export const IvsTokenHeader = z.object({
   alg: z.literal(IVS_TOKEN_ALG),
-  typ: z.literal('JWT').optional(),
+  typ: z.optional(z.literal('JWT')),
   /** ARN of the IVS public key that verifies the signature. */
-  kid: z.string().optional(),
+  kid: z.optional(z.string()),
 });
 export type IvsTokenHeader = z.infer<typeof IvsTokenHeader>;
 
 export const IvsTokenClaims = z.object({
-  exp: z.number().int(),
-  iat: z.number().int(),
-  jti: z.string().min(1),
+  exp: z.number().check(z.int()),
+  iat: z.number().check(z.int()),
+  jti: z.string().check(z.minLength(1)),
   /** Stage ARN. */
   resource: z.string(),
   /** Stage id (last segment of the ARN). */
   topic: z.string(),
   events_url: z.string(),
   whip_url: z.string(),
-  user_id: z.string().optional(),
-  attributes: z.record(z.string(), z.string()).optional(),
+  user_id: z.optional(z.string()),
+  attributes: z.optional(z.record(z.string(), z.string())),
   capabilities: z.object({
-    allow_publish: z.boolean().optional(),
-    allow_subscribe: z.boolean().optional(),
+    allow_publish: z.optional(z.boolean()),
+    allow_subscribe: z.optional(z.boolean()),
   }),
   version: z.string(),
 });

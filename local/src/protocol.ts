@@ -12,7 +12,11 @@
  * Events: open a WebSocket to events_url and send `{"type":"hello","token":"..."}` first (never in the URL, so it
  * stays out of access logs); the server answers `welcome` then pushes ServerEvent messages.
  */
-import { z } from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+
+// zod/mini so the page driver bundles little of zod; English messages as classic zod gives them.
+if (!z.config().localeError) z.config(en());
 
 export const SANDBOX_PATHS = {
   whip: '/whip',
@@ -60,8 +64,8 @@ export const ParticipantInfo = z.object({
 export type ParticipantInfo = z.infer<typeof ParticipantInfo>;
 
 export const Counts = z.object({
-  publishers: z.number().int().nonnegative(),
-  subscribers: z.number().int().nonnegative(),
+  publishers: z.number().check(z.int(), z.nonnegative()),
+  subscribers: z.number().check(z.int(), z.nonnegative()),
 });
 export type Counts = z.infer<typeof Counts>;
 

@@ -1,5 +1,5 @@
 /** WebRTC helpers of the sandbox driver: non-trickle offers and the WHIP/WHEP HTTP exchange. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { SandboxErrorCode } from '../../../local/src/protocol.js';
 import { StageError } from './errors.js';
 

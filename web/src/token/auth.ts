@@ -3,7 +3,7 @@
  * no Amplify. The ID token is kept in sessionStorage (this tab only) and sent as Bearer to the token API.
  * The redirect URI is the page itself, so the app client must list each page URL that signs in as a callback URL.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { readStorage, writeStorage } from '../ui/dom.js';
 
 export interface CognitoSettings {
@@ -30,14 +30,14 @@ const StoredSession = z.object({
   username: z.string(),
   groups: z.array(z.string()),
 });
-const TokenResponse = z.object({ id_token: z.string(), expires_in: z.number().optional() });
-const OAuthError = z.object({ error: z.string(), error_description: z.string().optional() });
+const TokenResponse = z.object({ id_token: z.string(), expires_in: z.optional(z.number()) });
+const OAuthError = z.object({ error: z.string(), error_description: z.optional(z.string()) });
 const IdTokenClaims = z.object({
   sub: z.string(),
   exp: z.number(),
-  email: z.string().optional(),
-  'cognito:username': z.string().optional(),
-  'cognito:groups': z.array(z.string()).optional(),
+  email: z.optional(z.string()),
+  'cognito:username': z.optional(z.string()),
+  'cognito:groups': z.optional(z.array(z.string())),
 });
 
 export class AuthError extends Error {

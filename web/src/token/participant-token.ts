@@ -3,7 +3,7 @@
  * checked before joining so a person learns what is wrong without a round trip. The raw value is a bearer secret:
  * it prints as "[token]" so it cannot leak into logs or JSON by accident.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Capability } from '../../../lambda/token/contract.js';
 import { IvsTokenClaims, IvsTokenHeader, capabilitiesOf } from '../../../lambda/token/ivs-token.js';
 import { StageError } from '../stage/errors.js';
@@ -85,7 +85,7 @@ function base64UrlDecode(segment: string): string {
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 }
 
-function parseSegment<T>(schema: z.ZodType<T>, segment: string, what: string): T {
+function parseSegment<T>(schema: z.ZodMiniType<T>, segment: string, what: string): T {
   let json: unknown;
   try {
     json = JSON.parse(base64UrlDecode(segment));
