@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,25 +17,46 @@ import { startSandbox, type SandboxProcess } from '../../bench/lib/sandbox.js';
 const run = promisify(execFile);
 const ROOT = resolve(process.cwd());
 
+/** Processes whose environment carries `mark`: everything a tool started inherits it (sandbox, workers, Chromium). */
+function processesMarked(mark: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/environ`).includes(mark)) found.push(Number(name));
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return found;
+}
+
 interface Ran {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** Processes the tool started that were still alive a moment after it exited. */
+  readonly leftovers: number[];
 }
 
 async function tool(script: string, args: readonly string[], timeoutMs: number): Promise<Ran> {
+  const mark = `BENCH_SMOKE_MARK=${randomUUID()}`;
+  const env = { ...process.env, FORCE_COLOR: '0', BENCH_SMOKE_MARK: mark.split('=')[1] };
+  let out: Omit<Ran, 'leftovers'>;
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', script, ...args], {
-      cwd: ROOT,
-      timeout: timeoutMs,
-      maxBuffer: 16 * 1024 * 1024,
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    return { code: 0, stdout, stderr };
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env });
+    out = { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+    out = { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
+  // Children get a moment to finish exiting after their parent (no timing is asserted: this only avoids a race).
+  let leftovers = processesMarked(mark);
+  for (let i = 0; i < 50 && leftovers.length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    leftovers = processesMarked(mark);
+  }
+  return { ...out, leftovers };
 }
 
 let out: string;
@@ -86,6 +108,8 @@ describe('npm run bench', () => {
     expect(md).toContain('## Goals');
     expect(md).toContain('![');
     expect(r.stdout).toContain('goals:');
+    // Sandbox, subscriber workers and Chromium all ended with the run.
+    expect(r.leftovers).toEqual([]);
   }, 480_000);
 });
 
@@ -115,6 +139,7 @@ describe('npm run loadtest', () => {
     expect(result.limits.serverPeak?.rssMiB).toBeGreaterThan(0);
     expect(result.limits.verdict).toContain('3 of 3');
     expect(existsSync(join(dir, (files[0] as string).replace(/\.json$/, '.md')))).toBe(true);
+    expect(r.leftovers).toEqual([]);
   }, 300_000);
 
   describe('against a URL (token flash crowd)', () => {
