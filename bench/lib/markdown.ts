@@ -88,7 +88,7 @@ export function benchMarkdown(r: BenchResult, charts: readonly { file: string; a
     out.push('');
     out.push(
       table(
-        ['extra subscribers (connected)', 'p50 ms', 'p95 ms', 'p99 ms', 'frames', 'stamp errors', 'SFU CPU % of a core', 'SFU RSS MiB', 'forwarded pkt/s', 'SFU µs/pkt', 'subscriber loss %'],
+        ['extra subscribers (connected)', 'p50 ms', 'p95 ms', 'p99 ms', 'frames', 'stamp errors', 'SFU CPU % of a core', 'SFU RSS MiB', 'forwarded pkt/s', 'SFU µs/pkt', 'subscriber loss %', 'machine CPU busy %'],
         l.phases.map((p) => [
           `${p.extraSubscribers} (${p.extraConnected})`,
           ...summaryCells(p.latencyMs).slice(0, 3),
@@ -99,6 +99,7 @@ export function benchMarkdown(r: BenchResult, charts: readonly { file: string; a
           fmtNumber(p.forwardedPacketsPerSec, 0),
           fmtNumber(p.cpuUsPerPacket),
           fmtNumber(p.subscriberPacketLossPercent, 2),
+          fmtNumber(p.systemCpuBusyPercent ?? null, 0),
         ]),
       ),
     );

@@ -49,6 +49,8 @@ export const LatencyPhaseSchema = z.object({
   /** Node subscriber process(es) use in the window, for reference (not the SFU). */
   clients: ProcessUsageSchema.nullable(),
   subscriberPacketLossPercent: z.number().nonnegative().nullable(),
+  /** Whole-machine CPU busy in the window, % of all cores: on a shared machine, how much was not this run. */
+  systemCpuBusyPercent: z.number().nonnegative().nullable().optional(),
 });
 export type LatencyPhase = z.infer<typeof LatencyPhaseSchema>;
 

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { Fleet } from '../lib/fleet.js';
 import { histogram, linearFit, summarize } from '../lib/percentiles.js';
-import { UsageMonitor } from '../lib/proc.js';
+import { systemCpu, UsageMonitor } from '../lib/proc.js';
 import type { LatencyPhase, LatencySection } from '../lib/schema.js';
 import { sandboxIvsClient, participantToken } from '../lib/ivs.js';
 import { HarnessPublisher, HarnessViewer, launchChromium, startHarnessServer, type HarnessBrowser } from '../harness/browser.js';
@@ -165,11 +165,14 @@ export async function benchLatency(o: LatencyOptions): Promise<LatencyOutcome> {
       const before = await fleet.stats();
       server.mark();
       clients.mark();
+      const sys0 = systemCpu();
       const t0 = performance.now();
       await sleep(o.windowSeconds * 1000);
       const taken = viewer ? await viewer.take() : null;
       const after = await fleet.stats();
       const wall = (performance.now() - t0) / 1000;
+      const sys1 = systemCpu();
+      const systemBusy = sys0 && sys1 && sys1.total > sys0.total ? ((sys1.busy - sys0.busy) / (sys1.total - sys0.total)) * 100 : null;
       const serverUse = server.window();
       const clientUse = target > 0 ? clients.window() : null;
       const fleetPackets = after.packets - before.packets;
@@ -201,11 +204,12 @@ export async function benchLatency(o: LatencyOptions): Promise<LatencyOutcome> {
         cpuUsPerPacket: serverUse && forwarded > 0 ? (serverUse.cpuSeconds * 1e6) / forwarded : null,
         clients: clientUse,
         subscriberPacketLossPercent: target > 0 && fleetPackets + lost > 0 ? (lost / (fleetPackets + lost)) * 100 : null,
+        systemCpuBusyPercent: systemBusy,
       });
       o.log(
         `phase ${target}: p50 ${summary?.p50.toFixed(1) ?? '—'} ms, p95 ${summary?.p95.toFixed(1) ?? '—'} ms over ${taken?.frames ?? 0} frames; ` +
           `SFU ${serverUse?.cpuPercent.toFixed(1) ?? '—'} % CPU, ${serverUse?.rssMiB.toFixed(0) ?? '—'} MiB, ${forwardedPerSec.toFixed(0)} pkt/s, ` +
-          `${after.connected} of ${target} extra connected`,
+          `${after.connected} of ${target} extra connected; machine ${systemBusy?.toFixed(0) ?? '—'} % busy`,
       );
     }
     const pubStats = publisher ? await publisher.stats().catch(() => null) : null;
