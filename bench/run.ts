@@ -175,8 +175,10 @@ export async function runBench(args: BenchArgs): Promise<{ result: BenchResult; 
               settleSeconds: args.quick ? 1 : 5,
               log: (l) => log(`  ${l}`),
             });
-            // Its section (no browser on the cores) is the SFU figure; the latency phases' own /proc figures stay in the phases.
-            sfu = s.section;
+            // The latency phases' fit (0..200 subscribers, 30 s windows) stays the SFU figure when there is one; the
+            // synthetic-publisher figures (no browser on the cores) go beside it, under microbench.
+            const own = { ...s.section.microbench, cpuPercentPerSubscriber: s.section.cpuPercentPerSubscriber, rssMiBPerSubscriber: s.section.rssMiBPerSubscriber, marginalCpuUsPerPacket: s.section.marginalCpuUsPerPacket };
+            sfu = sfu && sfu.cpuPercentPerSubscriber !== null ? { ...sfu, microbench: own } : { ...s.section, microbench: own };
             notes.push(...s.notes);
           } catch (error) {
             skipped.push({ what: 'SFU cost with the synthetic publisher (bench/parts/sfu.ts)', why: errorText(error) });
