@@ -94,9 +94,10 @@ async function startPublisher(sandboxUrl: string, stageArn: string, bitrateKbps:
     await p.connected(20_000);
     return { participantId: pub.participantId, kind: `synthetic VP8 (werift) at ${bitrateKbps} kbit/s, ${fps} fps`, close: () => p.close() };
   }
-  const { HarnessPublisher, launchChromium, startHarnessServer } = await import('./harness/browser.js');
+  const { HarnessPublisher, startHarnessServer } = await import('./harness/browser.js');
+  const { startChromium } = await import('./lib/chromium.js');
   const harness = await startHarnessServer();
-  const browser = await launchChromium().catch(async (e: unknown) => {
+  const browser = await startChromium({ timeoutMs: 60_000 }).catch(async (e: unknown) => {
     await harness.close();
     throw e;
   });

@@ -23,7 +23,7 @@ import { benchLatency, ChromiumMediaError } from './parts/latency.js';
 import { loadSfuPart } from './parts/sfu-loader.js';
 import { benchEmulatedTokens, runTokenBench } from './parts/tokens.js';
 import { benchWebWeight } from './parts/web.js';
-import { CHROMIUM_PATH } from './harness/browser.js';
+import { CHROMIUM_PATH } from './lib/chromium.js';
 
 const log = (line: string): void => {
   process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);

@@ -1,6 +1,6 @@
 /**
  * Node side of the latency harness: bundles the harness pages with esbuild, serves them on 127.0.0.1 (a secure
- * context, so getUserMedia works), drives headless Debian Chromium with playwright-core, and does the WHIP/WHEP
+ * context, so getUserMedia works) for Chromium (launched by ../lib/chromium.ts), and does the WHIP/WHEP
  * signalling itself so the pages never see a token.
  */
 import { createServer, type Server } from 'node:http';
@@ -8,32 +8,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { z } from 'zod';
 import { deleteSession, postOffer } from '../lib/whip.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-
-/** Flags from shared/notes/webrtc-here.md: loopback ICE, fake devices, no background throttling. */
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--disable-background-timer-throttling',
-  '--disable-backgrounding-occluded-windows',
-  '--disable-renderer-backgrounding',
-  '--autoplay-policy=no-user-gesture-required',
-];
 
 export interface HarnessServer {
   readonly url: string;
@@ -78,30 +57,6 @@ export async function startHarnessServer(): Promise<HarnessServer> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  };
-}
-
-export interface HarnessBrowser {
-  readonly browser: Browser;
-  readonly pid: number | null;
-  close(): Promise<void>;
-}
-
-/** playwright's launch() always uses a fresh temporary profile (it refuses --user-data-dir) and removes it on close. */
-export async function launchChromium(): Promise<HarnessBrowser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
-    // playwright-core adds its own --headless; ours (=new) comes first and wins in current Chromium.
-    headless: true,
-    timeout: 60_000,
-  });
-  return {
-    browser,
-    pid: null,
-    close: async () => {
-      await browser.close().catch(() => undefined);
-    },
   };
 }
 

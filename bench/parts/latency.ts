@@ -10,7 +10,8 @@ import { histogram, linearFit, summarize } from '../lib/percentiles.js';
 import { systemCpu, UsageMonitor } from '../lib/proc.js';
 import type { LatencyPhase, LatencySection } from '../lib/schema.js';
 import { sandboxIvsClient, participantToken } from '../lib/ivs.js';
-import { HarnessPublisher, HarnessViewer, launchChromium, startHarnessServer, type HarnessBrowser } from '../harness/browser.js';
+import { HarnessPublisher, HarnessViewer, startHarnessServer } from '../harness/browser.js';
+import { startChromium, type OwnedChromium } from '../lib/chromium.js';
 
 export interface LatencyOptions {
   readonly sandboxUrl: string;
@@ -95,7 +96,7 @@ export async function benchLatency(o: LatencyOptions): Promise<LatencyOutcome> {
     if (o.mode === 'chromium') {
       const harness = await startHarnessServer();
       cleanups.push(() => harness.close());
-      const browser: HarnessBrowser = await launchChromium();
+      const browser: OwnedChromium = await startChromium({ timeoutMs: 60_000 });
       cleanups.push(() => browser.close());
       const p = await HarnessPublisher.start(browser.browser, harness.url, `${o.sandboxUrl}/whip`, pub.token, {
         width: o.width,

@@ -1,33 +1,11 @@
 /**
  * Browser harness for the measurement tests and the stats-fixture recorder: bundles browser entry points with esbuild,
- * serves them on 127.0.0.1 (a secure context, so getUserMedia works) and launches headless Debian Chromium with the
- * flags from shared/notes/webrtc-here.md. Everything stays on loopback; no page uses an ICE server.
+ * serves them on 127.0.0.1 (a secure context, so getUserMedia works) for Chromium launched by bench/lib/chromium.ts.
+ * Everything stays on loopback; no page uses an ICE server.
  */
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
-
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--disable-background-timer-throttling',
-  '--disable-backgrounding-occluded-windows',
-  '--disable-renderer-backgrounding',
-  '--autoplay-policy=no-user-gesture-required',
-];
 
 export interface ServedPages {
   readonly url: string;
@@ -74,15 +52,4 @@ export async function servePages(entries: Record<string, string>): Promise<Serve
         server.close(() => resolve());
       }),
   };
-}
-
-export interface LaunchedBrowser {
-  readonly browser: Browser;
-  close(): Promise<void>;
-}
-
-/** One headless Chromium; playwright gives each launch a fresh temporary profile and removes it on close. */
-export async function launchChromium(): Promise<LaunchedBrowser> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-  return { browser, close: () => browser.close() };
 }

@@ -9,17 +9,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { launchChromium, servePages, type LaunchedBrowser, type ServedPages } from './measure-harness.js';
+import { servePages, type ServedPages } from './measure-harness.js';
+import { startChromium, type OwnedChromium } from '../../bench/lib/chromium.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 let pages: ServedPages;
-let chromium: LaunchedBrowser;
+let chromium: OwnedChromium;
 let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
   pages = await servePages({ loopback: join(here, 'measure-loopback-page.ts') });
-  chromium = await launchChromium();
+  chromium = await startChromium();
   const context = await chromium.browser.newContext({ locale: 'en-US', viewport: { width: 1200, height: 1100 } });
   page = await context.newPage();
   page.on('pageerror', (e) => problems.push(e.message));

@@ -7,17 +7,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { launchChromium, servePages, type LaunchedBrowser, type ServedPages } from './measure-harness.js';
+import { servePages, type ServedPages } from './measure-harness.js';
+import { startChromium, type OwnedChromium } from '../../bench/lib/chromium.js';
 import type { RoundTripResult } from './measure-stamp-page.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 let pages: ServedPages;
-let chromium: LaunchedBrowser;
+let chromium: OwnedChromium;
 let page: Page;
 
 beforeAll(async () => {
   pages = await servePages({ stamp: join(here, 'measure-stamp-page.ts') });
-  chromium = await launchChromium();
+  chromium = await startChromium();
   page = await chromium.browser.newPage();
   await page.goto(`${pages.url}/stamp.html`);
   await page.waitForFunction(() => 'roundTrip' in window);

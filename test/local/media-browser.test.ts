@@ -6,25 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateStageCommand, DeleteStageCommand, DisconnectParticipantCommand } from '@aws-sdk/client-ivs-realtime';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../bench/lib/chromium.js';
 import { type MediaSandbox, startMediaSandbox } from './media-fixtures.js';
-
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--disable-background-timer-throttling',
-  '--disable-backgrounding-occluded-windows',
-  '--disable-renderer-backgrounding',
-];
 
 /** What the pages expose on `window` (set by the scripts below). */
 interface PageState {
@@ -134,7 +118,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   sb = await startMediaSandbox();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
+  browser = await launchChromium({ timeoutMs: 60_000 });
 }, 90_000);
 
 afterAll(async () => {

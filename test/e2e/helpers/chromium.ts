@@ -1,34 +1,10 @@
 /**
- * Headless Debian Chromium for the e2e tests, with the flags measured in shared/notes/webrtc-here.md: a fake camera
- * and microphone that need no permission prompt, loopback ICE candidates, no background throttling (several pages
- * play at once) and autoplay without a gesture. Never downloads a browser.
+ * Page helpers for the e2e tests. Chromium itself (path, flags from shared/notes/webrtc-here.md, launch) is owned by
+ * bench/lib/chromium.ts; re-exported here so the tests keep one import.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--disable-background-timer-throttling',
-  '--disable-backgrounding-occluded-windows',
-  '--disable-renderer-backgrounding',
-  '--autoplay-policy=no-user-gesture-required',
-] as const;
-
-/** Playwright gives each launch a fresh temporary profile (--user-data-dir) and deletes it on close. */
-export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
-}
+export { launchChromium } from '../../../bench/lib/chromium.js';
 
 export interface PageOptions {
   /** navigator.language(s) of the context, e.g. 'en-US' or 'zh-TW'. @default 'en-US' */
