@@ -1,9 +1,10 @@
 /**
  * Harness publisher page: the fake camera is drawn onto a canvas, the capture time is stamped into the top band of
- * every frame (bench/harness/stamp.ts), and the canvas is published. Signalling is done by the Node side (it owns the
- * token): it calls `bench.offer()`, posts the SDP to WHIP, and hands the answer to `bench.answer()`.
+ * every frame (web/src/measure/stamp.ts, the code the site's latency panel draws too), and the canvas is published.
+ * Signalling is done by the Node side (it owns the token): it calls `bench.offer()`, posts the SDP to WHIP, and hands
+ * the answer to `bench.answer()`.
  */
-import { STAMP_BITS, STAMP_HEIGHT, STAMP_WIDTH, encodeStamp } from '../stamp.js';
+import { drawStamp } from '../../../web/src/measure/stamp.js';
 import { gatheringComplete, nowMs } from './common.js';
 
 interface PublisherOptions {
@@ -37,18 +38,9 @@ async function offer(options: PublisherOptions): Promise<string> {
   // captureStream(0) + requestFrame(): each stamped frame is captured right after it is drawn, not at the next tick.
   const stream = canvas.captureStream(0);
   const track = stream.getVideoTracks()[0] as CanvasCaptureMediaStreamTrack;
-  const block = options.width / STAMP_BITS;
-  const band = (STAMP_HEIGHT * options.width) / STAMP_WIDTH;
-
   const draw = (): void => {
     ctx.drawImage(video, 0, 0, options.width, options.height);
-    const bits = encodeStamp(nowMs());
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, options.width, band);
-    ctx.fillStyle = '#000';
-    bits.forEach((bit, i) => {
-      if (bit) ctx.fillRect(Math.round(i * block), 0, Math.round((i + 1) * block) - Math.round(i * block), band);
-    });
+    drawStamp(ctx, nowMs(), options.width);
     track.requestFrame();
     framesDrawn++;
   };

@@ -1,9 +1,9 @@
 /**
  * Harness viewer page: subscribes (signalling done by the Node side, like the publisher), decodes every received
- * frame (requestVideoFrameCallback), reads the stamp from its top band and records glass-to-glass latency.
- * `bench.take()` hands the samples collected since the last call to Node.
+ * frame (requestVideoFrameCallback), reads the stamp (web/src/measure/stamp.ts) from its top band and records
+ * glass-to-glass latency. `bench.take()` hands the samples collected since the last call to Node.
  */
-import { STAMP_HEIGHT, STAMP_WIDTH, readStampPixels, unwrapStamp } from '../stamp.js';
+import { STAMP_READ_HEIGHT, STAMP_READ_WIDTH, readStamp, unwrapStamp } from '../../../web/src/measure/stamp.js';
 import { gatheringComplete, nowMs } from './common.js';
 
 let pc: RTCPeerConnection | null = null;
@@ -16,8 +16,8 @@ let width = 0;
 let height = 0;
 
 const band = document.createElement('canvas');
-band.width = STAMP_WIDTH;
-band.height = STAMP_HEIGHT;
+band.width = STAMP_READ_WIDTH;
+band.height = STAMP_READ_HEIGHT;
 const bandCtx = band.getContext('2d', { willReadFrequently: true, alpha: false });
 
 function onFrame(video: HTMLVideoElement): void {
@@ -28,9 +28,9 @@ function onFrame(video: HTMLVideoElement): void {
   height = video.videoHeight;
   if (bandCtx && width > 0) {
     // Scale the top band of whatever arrived (the encoder may lower resolution) to the width the code is read at.
-    const srcH = (STAMP_HEIGHT * width) / STAMP_WIDTH;
-    bandCtx.drawImage(video, 0, 0, width, srcH, 0, 0, STAMP_WIDTH, STAMP_HEIGHT);
-    const low = readStampPixels(bandCtx.getImageData(0, 0, STAMP_WIDTH, STAMP_HEIGHT).data);
+    const srcH = (STAMP_READ_HEIGHT * width) / STAMP_READ_WIDTH;
+    bandCtx.drawImage(video, 0, 0, width, srcH, 0, 0, STAMP_READ_WIDTH, STAMP_READ_HEIGHT);
+    const low = readStamp(bandCtx.getImageData(0, 0, STAMP_READ_WIDTH, STAMP_READ_HEIGHT));
     if (low === null) stampErrors++;
     else latencies.push(t - unwrapStamp(low, t));
   }

@@ -5,7 +5,7 @@
  * survives whatever resolution the SFU or the simulcast layer delivers. A block damaged by compression fails the
  * checksum and the frame counts as a decode error, never as a wrong latency.
  *
- * Wire format (same as bench/harness/stamp.ts, so the bench's viewer and these pages read each other's stamps):
+ * Wire format (the bench's harness pages import this module, so they and these pages read each other's stamps):
  * bits MSB first = 4 bytes of (ms mod 2^32) then CRC-8/SMBUS (poly 0x07) of those bytes; a black block is a 1 bit.
  *
  * Pure functions, no DOM: they run in the page and in Node tests.
