@@ -5,48 +5,19 @@
  * At most four pages are open at once (the machine has two cores shared with everything else). Every wait polls
  * for a condition; no assertion depends on how fast anything is.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from '@jest/globals';
 import { translate } from '../../web/src/i18n/index.js';
-import { launchChromium } from './helpers/chromium.js';
-import { connState, counts, openPage, pageError, tiles, useToken, videoMotion, type OpenedPage } from './helpers/pages.js';
+import { TEST_TIMEOUT_MS, WAIT_MS, usePageSuite } from './helpers/page-suite.js';
+import { connState, counts, pageError, tiles, useToken, videoMotion, type OpenedPage } from './helpers/pages.js';
 import { pollUntil } from './helpers/poll.js';
-import { startSandbox, type RunningSandbox } from './helpers/sandbox.js';
 
-const SETUP_TIMEOUT_MS = 180_000;
-const TEST_TIMEOUT_MS = 150_000;
-const WAIT_MS = 60_000;
-
-let sandbox: RunningSandbox;
-let browser: Browser;
-const opened: OpenedPage[] = [];
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  browser = await launchChromium();
-}, SETUP_TIMEOUT_MS);
-
-afterAll(async () => {
-  for (const p of opened) await p.close().catch(() => undefined);
-  await browser?.close();
-  await sandbox?.stop();
-}, 60_000);
-
-async function open(name: 'broadcaster' | 'viewer' | 'index', locale?: string): Promise<OpenedPage> {
-  const p = await openPage(browser, sandbox.url, name, locale);
-  opened.push(p);
-  return p;
-}
-
-async function close(p: OpenedPage): Promise<void> {
-  await p.close();
-  opened.splice(opened.indexOf(p), 1);
-}
+const suite = usePageSuite();
+const { open, close } = suite;
 
 /** A broadcaster page, live with a fresh publisher token for `userId`, at the lightest quality preset. */
 async function goLive(userId: string): Promise<OpenedPage> {
   const b = await open('broadcaster');
-  const { token } = await sandbox.mint({ userId, capabilities: ['PUBLISH', 'SUBSCRIBE'] });
+  const { token } = await suite.sandbox.mint({ userId, capabilities: ['PUBLISH', 'SUBSCRIBE'] });
   await useToken(b.page, token);
   await b.page.locator('#quality-select').selectOption('360p');
   await b.page.locator('#publish-start').click();
@@ -61,7 +32,7 @@ async function goLive(userId: string): Promise<OpenedPage> {
 
 async function joinAsViewer(userId: string): Promise<OpenedPage> {
   const v = await open('viewer');
-  const { token } = await sandbox.mint({ userId, capabilities: ['SUBSCRIBE'] });
+  const { token } = await suite.sandbox.mint({ userId, capabilities: ['SUBSCRIBE'] });
   await useToken(v.page, token);
   await v.page.locator('#join').click();
   await pollUntil(() => connState(v.page), (s) => s === 'connected' || s === 'failed', `${userId} joined`, WAIT_MS);

@@ -4,48 +4,19 @@
  * The broadcast itself (camera -> SFU -> viewers) is pages-broadcast.test.ts. Every wait polls for a condition.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from '@jest/globals';
 import { translate } from '../../web/src/i18n/index.js';
-import { launchChromium } from './helpers/chromium.js';
-import { connState, openPage, pageError, useToken, type OpenedPage } from './helpers/pages.js';
+import { TEST_TIMEOUT_MS, WAIT_MS, usePageSuite } from './helpers/page-suite.js';
+import { connState, pageError, useToken, type OpenedPage } from './helpers/pages.js';
 import { pollUntil } from './helpers/poll.js';
-import { startSandbox, type RunningSandbox } from './helpers/sandbox.js';
 
-const SETUP_TIMEOUT_MS = 180_000;
-const TEST_TIMEOUT_MS = 150_000;
-const WAIT_MS = 60_000;
-
-let sandbox: RunningSandbox;
-let browser: Browser;
-const opened: OpenedPage[] = [];
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  browser = await launchChromium();
-}, SETUP_TIMEOUT_MS);
-
-afterAll(async () => {
-  for (const p of opened) await p.close().catch(() => undefined);
-  await browser?.close();
-  await sandbox?.stop();
-}, 60_000);
-
-async function open(name: 'broadcaster' | 'viewer' | 'index', locale?: string): Promise<OpenedPage> {
-  const p = await openPage(browser, sandbox.url, name, locale);
-  opened.push(p);
-  return p;
-}
-
-async function close(p: OpenedPage): Promise<void> {
-  await p.close();
-  opened.splice(opened.indexOf(p), 1);
-}
+const suite = usePageSuite();
+const { open, close } = suite;
 
 describe('tokens the broadcaster page refuses, each with its message', () => {
   it('an expired token: tokenExpired, and going live connects nothing', async () => {
     const b = await open('broadcaster');
-    const { token } = await sandbox.mintExpired({ userId: 'late', capabilities: ['PUBLISH', 'SUBSCRIBE'], agoMinutes: 5 });
+    const { token } = await suite.sandbox.mintExpired({ userId: 'late', capabilities: ['PUBLISH', 'SUBSCRIBE'], agoMinutes: 5 });
     await useToken(b.page, token);
     const shown = await pollUntil(() => pageError(b.page), (e) => e.visible, 'expired message', WAIT_MS);
     expect(shown.reason).toBe('tokenExpired');
@@ -58,7 +29,7 @@ describe('tokens the broadcaster page refuses, each with its message', () => {
 
   it('a viewer token: tokenCannotPublish, and going live connects nothing', async () => {
     const b = await open('broadcaster');
-    const { token } = await sandbox.mint({ userId: 'watcher', capabilities: ['SUBSCRIBE'] });
+    const { token } = await suite.sandbox.mint({ userId: 'watcher', capabilities: ['SUBSCRIBE'] });
     await useToken(b.page, token);
     const shown = await pollUntil(() => pageError(b.page), (e) => e.visible, 'cannot-publish message', WAIT_MS);
     expect(shown.reason).toBe('tokenCannotPublish');
@@ -73,12 +44,12 @@ describe('tokens the broadcaster page refuses, each with its message', () => {
 describe('the server ending a session', () => {
   it('DisconnectParticipant: the viewer page says it was disconnected and stops', async () => {
     const v = await open('viewer');
-    const { token, participantId } = await sandbox.mint({ userId: 'kicked-viewer', capabilities: ['SUBSCRIBE'] });
+    const { token, participantId } = await suite.sandbox.mint({ userId: 'kicked-viewer', capabilities: ['SUBSCRIBE'] });
     await useToken(v.page, token);
     await v.page.locator('#join').click();
     await pollUntil(() => connState(v.page), (s) => s === 'connected' || s === 'failed', 'joined', WAIT_MS);
     expect(await connState(v.page)).toBe('connected');
-    await sandbox.disconnect(participantId, 'removed by the test');
+    await suite.sandbox.disconnect(participantId, 'removed by the test');
     await pollUntil(() => connState(v.page), (s) => s !== 'connected', 'the session to end', WAIT_MS);
     expect(await connState(v.page)).toBe('disconnected');
     const shown = await pollUntil(() => pageError(v.page), (e) => e.visible, 'disconnected message', WAIT_MS);
@@ -91,12 +62,12 @@ describe('the server ending a session', () => {
 });
 
 describe('language', () => {
-  it('follows the browser, switches with the selector (messages included) and is remembered', async () => {
+  it('follows the suite.browser, switches with the selector (messages included) and is remembered', async () => {
     const b = await open('broadcaster', 'en-US');
     const h1 = b.page.locator('h1');
     expect(await b.page.evaluate(() => document.documentElement.lang)).toBe('en');
     expect((await h1.textContent())?.trim()).toBe(translate('en', 'bc.title'));
-    const { token } = await sandbox.mint({ userId: 'watcher', capabilities: ['SUBSCRIBE'] });
+    const { token } = await suite.sandbox.mint({ userId: 'watcher', capabilities: ['SUBSCRIBE'] });
     await useToken(b.page, token);
     await pollUntil(() => pageError(b.page), (e) => e.visible, 'a message to translate', WAIT_MS);
     const english = (await pageError(b.page)).text;

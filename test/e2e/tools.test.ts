@@ -5,48 +5,26 @@
  * Every wait polls for a condition. PAGES_SCREENSHOTS=dir saves the page in both languages (pages-tools-LANG.png).
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
 import { translate } from '../../web/src/i18n/index.js';
-import { launchChromium, newPage, watchConsole } from './helpers/chromium.js';
+import { newPage, watchConsole } from './helpers/chromium.js';
+import { TEST_TIMEOUT_MS, WAIT_MS, usePageSuite } from './helpers/page-suite.js';
 import { videoMotion, type OpenedPage } from './helpers/pages.js';
 import { pollUntil } from './helpers/poll.js';
-import { startSandbox, type RunningSandbox } from './helpers/sandbox.js';
 
-const SETUP_TIMEOUT_MS = 180_000;
-const TEST_TIMEOUT_MS = 150_000;
-const WAIT_MS = 60_000;
-
-let sandbox: RunningSandbox;
-let browser: Browser;
-const opened: OpenedPage[] = [];
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  browser = await launchChromium();
-}, SETUP_TIMEOUT_MS);
-
-afterAll(async () => {
-  for (const p of opened) await p.close().catch(() => undefined);
-  await browser?.close();
-  await sandbox?.stop();
-}, 60_000);
+const suite = usePageSuite();
+const { close } = suite;
 
 async function openTools(locale = 'en-US', prepare?: (page: Page) => Promise<unknown>): Promise<OpenedPage> {
-  const { page, context } = await newPage(browser, { locale });
+  const { page, context } = await newPage(suite.browser, { locale });
   const consoleTail = watchConsole(page);
   await prepare?.(page);
-  await page.goto(`${sandbox.url}/tools.html`);
+  await page.goto(`${suite.sandbox.url}/tools.html`);
   // Module script with top-level await: ready once the environment lines are drawn and the language applied.
   await page.waitForFunction(() => document.documentElement.lang !== '' && document.querySelectorAll('#env-checks li').length > 0);
   const p: OpenedPage = { page, context, consoleTail, close: () => context.close() };
-  opened.push(p);
-  return p;
-}
-
-async function close(p: OpenedPage): Promise<void> {
-  await p.close();
-  opened.splice(opened.indexOf(p), 1);
+  return suite.track(p);
 }
 
 interface Verdict {
@@ -113,7 +91,7 @@ describe('the tools page', () => {
 
   it('a pasted expired token shows its problem, and the token is sent nowhere', async () => {
     const p = await openTools();
-    const { token } = await sandbox.mintExpired({ userId: 'late', capabilities: ['PUBLISH', 'SUBSCRIBE'], agoMinutes: 5 });
+    const { token } = await suite.sandbox.mintExpired({ userId: 'late', capabilities: ['PUBLISH', 'SUBSCRIBE'], agoMinutes: 5 });
     const leaks: string[] = [];
     p.page.on('request', (req) => {
       const body = req.postData() ?? '';
@@ -142,7 +120,7 @@ describe('the tools page', () => {
 
   it('a valid sandbox token shows its role, user, stage and the sandbox driver', async () => {
     const p = await openTools();
-    const { token, participantId } = await sandbox.mint({ userId: 'tool-user', capabilities: ['SUBSCRIBE'] });
+    const { token, participantId } = await suite.sandbox.mint({ userId: 'tool-user', capabilities: ['SUBSCRIBE'] });
     const v = await inspect(p.page, `Bearer ${token}`);
     expect(v).toMatchObject({ usable: 'true', problem: null });
     expect(v.text).toBe(translate('en', 'tools.token.ok', { pages: translate('en', 'tools.token.pages.viewer') }));
@@ -151,7 +129,7 @@ describe('the tools page', () => {
     expect(await p.page.locator('#inspect-driver').textContent()).toBe(translate('en', 'token.driver.sandbox'));
     expect(await p.page.locator('#inspect-user').textContent()).toBe('tool-user');
     expect(await p.page.locator('#inspect-participant').textContent()).toBe(participantId);
-    expect(await p.page.locator('#inspect-stage').getAttribute('title')).toBe(sandbox.stageArn);
+    expect(await p.page.locator('#inspect-stage').getAttribute('title')).toBe(suite.sandbox.stageArn);
     expect(await p.page.locator('#inspect-claims').textContent()).toContain('"user_id": "tool-user"');
     expect(await p.page.locator('#inspect-countdown').getAttribute('data-expired')).toBe('false');
     await close(p);
@@ -218,7 +196,7 @@ describe('the tools page', () => {
     );
     await p.page.locator('#media-start').click();
     await pollUntil(() => videoMotion(p.page, '#preview'), (m) => m.moving, 'a moving preview', WAIT_MS);
-    const { token } = await sandbox.mint({ userId: `shot-${lang}`, capabilities: ['PUBLISH', 'SUBSCRIBE'] });
+    const { token } = await suite.sandbox.mint({ userId: `shot-${lang}`, capabilities: ['PUBLISH', 'SUBSCRIBE'] });
     await inspect(p.page, token);
     await pollUntil(() => p.page.locator('#clock-status').getAttribute('data-state'), (s) => s === 'done' || s === 'failed', 'clock sync', WAIT_MS);
     const dir = process.env['PAGES_SCREENSHOTS'];
