@@ -1,5 +1,4 @@
 /** Shared set-up for the sandbox control-plane tests: a sandbox on 127.0.0.1:0, an SDK client, a WebSocket client. */
-import { jest } from '@jest/globals';
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -8,26 +7,13 @@ import WebSocket from 'ws';
 import { type BuildAppOptions, buildApp } from '../../local/src/app.js';
 import { ServerEvent } from '../../local/src/protocol.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/powertools.js';
+import './test-env.js';
 
-// fastify's inject() lazily requires light-my-request, which require()s the ESM-only `cookie` 2.x; jest's CommonJS
-// loader can't do that before Node 24.9. Only inject()'s `cookies` option uses it (these tests never do), so a CommonJS
-// stand-in is enough. Registered here, before any inject(), for every test file that imports the helpers.
-jest.mock('cookie', () => ({
-  stringifySetCookie: ({ name, value }: { name: string; value: string }) => `${name}=${encodeURIComponent(value)}`,
-}));
-// Same story for @fastify/static (pages), which needs the ESM-only content-disposition only for file downloads.
-jest.mock('content-disposition', () => ({ create: (name: string) => `attachment; filename="${name.replace(/"/g, '')}"` }));
-
-// The mounted token API logs every request and prints EMF metrics, as in Lambda: noise in test output.
-process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
-/** Quiet powertools for the mounted token API (pass as BuildAppOptions.tokenApi). */
+/** Quiet powertools for the mounted token API (pass as BuildAppOptions.tokenApi): it logs every request, as in Lambda. */
 export const quietTokenApi = (): NonNullable<BuildAppOptions['tokenApi']> => ({
   logger: new Logger({ serviceName: SERVICE_NAME, logLevel: 'SILENT' }),
   metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
 });
-
-// Node 20 here: the SDK's advice to upgrade is not what these tests are about.
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 
 export interface RunningSandbox {
   readonly app: FastifyInstance;

@@ -3,7 +3,6 @@
  * (real ones from the emulator, and hand-made expired/forged ones), and hand-written SDP offers for the inject tests.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { jest } from '@jest/globals';
 import { CreateParticipantTokenCommand, IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import type { FastifyInstance } from 'fastify';
 import type { Capability } from '../../lambda/token/contract.js';
@@ -11,16 +10,7 @@ import { buildIvsTokenClaims } from '../../lambda/token/ivs-token.js';
 import { type BuildAppOptions, buildApp } from '../../local/src/app.js';
 import type { MediaPlane } from '../../local/src/media/types.js';
 import { signIvsToken } from '../../local/src/tokens/mint.js';
-
-// As in helpers.ts: inject() lazily require()s the ESM-only `cookie` (only for its `cookies` option, unused here),
-// which jest's CommonJS loader can't load before Node 24.9; a stand-in is enough.
-jest.mock('cookie', () => ({
-  stringifySetCookie: ({ name, value }: { name: string; value: string }) => `${name}=${encodeURIComponent(value)}`,
-}));
-// The mounted token API prints EMF metrics, as in Lambda: noise in test output.
-process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
-// Node 20 here: the SDK's advice to upgrade is not what these tests are about.
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+import './test-env.js';
 
 export interface MediaSandbox {
   readonly app: FastifyInstance;
