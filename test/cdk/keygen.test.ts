@@ -78,8 +78,9 @@ describe('keygen handler', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args[0].input.SecretId).toBe(SECRET_ARN);
     const [privatePem] = storedPrivateKeys();
-    expect(privatePem).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/);
     const privateKey = createPrivateKey(privatePem as string);
+    // PKCS#8 PEM exactly as Node writes it (the format jose's importPKCS8 reads).
+    expect(privatePem).toBe(privateKey.export({ type: 'pkcs8', format: 'pem' }));
     expect(privateKey.asymmetricKeyDetails?.namedCurve).toBe('secp384r1');
 
     expect(response.PhysicalResourceId).toBe(SECRET_ARN);

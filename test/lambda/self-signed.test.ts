@@ -166,7 +166,7 @@ describe('self-signed tokens', () => {
 });
 
 describe('pemFromSecret', () => {
-  const pem = '-----BEGIN PRIVATE KEY-----\nMIG2AgEA\n-----END PRIVATE KEY-----';
+  const pem = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().trim();
   it.each([pem, `  ${pem}\n`, JSON.stringify({ privateKey: pem }), JSON.stringify({ privateKeyPem: pem }), new TextEncoder().encode(pem), { privateKey: pem }])(
     'accepts %#',
     (value) => {

@@ -49,8 +49,9 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
+// The emulator checks the header's shape, not the signature: any key id will do.
 const FAKE_SIGV4 =
-  'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/ivs/aws4_request, ' +
+  'AWS4-HMAC-SHA256 Credential=sandbox-test/20260101/us-east-1/ivs/aws4_request, ' +
   `SignedHeaders=content-type;host;x-amz-date, Signature=${'0'.repeat(64)}`;
 
 export async function startSandbox(options: Record<string, unknown> = {}, timeoutMs = 120_000): Promise<RunningSandbox> {
