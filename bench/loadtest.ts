@@ -18,7 +18,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { SiteConfig } from '../lambda/token/contract.js';
-import { LOAD_USAGE, parseLoadArgs, UsageError, type LoadArgs } from './lib/cli.js';
+import { argsOrExitCode, LOAD_USAGE, parseLoadArgs, type LoadArgs } from './lib/cli.js';
 import { fanOutText } from './lib/fanout.js';
 import { Fleet } from './lib/fleet.js';
 import type { FleetStats } from './lib/fleet-protocol.js';
@@ -435,18 +435,9 @@ async function runTokens(args: LoadArgs & { target: { kind: 'url'; url: string }
 /* ------------------------------------------------------------------------------------------------------ main ---- */
 
 async function main(): Promise<number> {
-  let args: LoadArgs;
-  try {
-    args = parseLoadArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n\n${LOAD_USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(LOAD_USAGE);
-    return 0;
-  }
+  const parsed = argsOrExitCode(parseLoadArgs, LOAD_USAGE, process.argv.slice(2));
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { args } = parsed;
   const stop = (signal: string): void => {
     log(`${signal}: stopping everything this run started`);
     void cleanupAll().finally(() => process.exit(130));

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { BENCH_USAGE, parseBenchArgs, UsageError, type BenchArgs } from './lib/cli.js';
+import { argsOrExitCode, BENCH_USAGE, parseBenchArgs, type BenchArgs } from './lib/cli.js';
 import { benchCharts } from './lib/charts.js';
 import { defaultStageArn, sandboxIvsClient } from './lib/ivs.js';
 import { benchMarkdown, fmtNumber, mark } from './lib/markdown.js';
@@ -251,18 +251,9 @@ function printGoals(goals: readonly Goal[]): void {
 }
 
 async function main(): Promise<number> {
-  let args: BenchArgs;
-  try {
-    args = parseBenchArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n\n${BENCH_USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(BENCH_USAGE);
-    return 0;
-  }
+  const parsed = argsOrExitCode(parseBenchArgs, BENCH_USAGE, process.argv.slice(2));
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { args } = parsed;
   if (args.render !== null) {
     try {
       log(`redrew ${(await render(args.render)).join(', ')}`);

@@ -190,3 +190,24 @@ export function parseLoadArgs(argv: readonly string[]): LoadArgs {
     help,
   };
 }
+
+/**
+ * Parses a tool's flags the way both tools answer a person: bad flags → message + usage on stderr and exit code 2,
+ * `--help` → usage on stdout and exit code 0; otherwise the arguments.
+ */
+export function argsOrExitCode<T extends { readonly help: boolean }>(
+  parse: (argv: readonly string[]) => T,
+  usage: string,
+  argv: readonly string[],
+): { readonly args: T } | { readonly exitCode: number } {
+  try {
+    const args = parse(argv);
+    if (!args.help) return { args };
+    process.stdout.write(usage);
+    return { exitCode: 0 };
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${usage}`);
+    return { exitCode: 2 };
+  }
+}
