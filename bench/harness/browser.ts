@@ -3,61 +3,20 @@
  * context, so getUserMedia works) for Chromium (launched by ../lib/chromium.ts), and does the WHIP/WHEP
  * signalling itself so the pages never see a token.
  */
-import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { z } from 'zod';
+import { serveBundle, type BundleServer } from '../lib/bundle-server.js';
 import { deleteSession, postOffer } from '../lib/whip.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export interface HarnessServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type HarnessServer = BundleServer;
 
 /** Bundles bench/harness/pages/*.ts and serves them with one HTML shell per page. */
-export async function startHarnessServer(): Promise<HarnessServer> {
-  const result = await build({
-    entryPoints: { publisher: join(here, 'pages/publisher.ts'), viewer: join(here, 'pages/viewer.ts') },
-    bundle: true,
-    format: 'esm',
-    target: 'chrome120',
-    write: false,
-    outdir: '/virtual',
-    logLevel: 'silent',
-  });
-  const files = new Map<string, string>();
-  for (const f of result.outputFiles) files.set(`/${f.path.split('/').pop() ?? ''}`, f.text);
-  const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    const page = /^\/(publisher|viewer)\.html$/.exec(path);
-    if (page) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(`<!doctype html><meta charset="utf-8"><title>${page[1]}</title><body><script type="module" src="/${page[1]}.js"></script></body>`);
-      return;
-    }
-    const js = files.get(path);
-    if (js !== undefined) {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(js);
-      return;
-    }
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+export function startHarnessServer(): Promise<HarnessServer> {
+  return serveBundle({ publisher: join(here, 'pages/publisher.ts'), viewer: join(here, 'pages/viewer.ts') });
 }
 
 async function openPage(browser: Browser, url: string): Promise<Page> {
