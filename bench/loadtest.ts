@@ -18,6 +18,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { SiteConfig } from '../lambda/token/contract.js';
+import { isFleetRun } from './fleet/cli.js';
+import { runFleetCli } from './fleet/run.js';
 import { argsOrExitCode, LOAD_USAGE, parseLoadArgs, type LoadArgs } from './lib/cli.js';
 import { fanOutText } from './lib/fanout.js';
 import { Fleet } from './lib/fleet.js';
@@ -435,6 +437,8 @@ async function runTokens(args: LoadArgs & { target: { kind: 'url'; url: string }
 /* ------------------------------------------------------------------------------------------------------ main ---- */
 
 async function main(): Promise<number> {
+  // The fleet mode (ECS Fargate tasks, docs/load-testing.md) has its own flags and run.
+  if (isFleetRun(process.argv.slice(2))) return runFleetCli(process.argv.slice(2));
   const parsed = argsOrExitCode(parseLoadArgs, LOAD_USAGE, process.argv.slice(2));
   if ('exitCode' in parsed) return parsed.exitCode;
   const { args } = parsed;
