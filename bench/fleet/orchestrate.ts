@@ -166,9 +166,13 @@ export async function runFleet(d: FleetDeps, o: FleetOptions): Promise<FleetOutc
     const reason = interrupted ? 'loadtest interrupted (Ctrl-C)' : 'loadtest deadline passed';
     d.log(`stopping ${live().length} task(s): ${reason}`);
     await Promise.all(
-      live().map((t) =>
-        d.ecs.send(new StopTaskCommand({ cluster: o.stack.cluster, task: t.arn as string, reason })).catch((e: unknown) => d.log(`StopTask ${t.id}: ${errorText(e)}`)),
-      ),
+      live().map(async (t) => {
+        try {
+          await d.ecs.send(new StopTaskCommand({ cluster: o.stack.cluster, task: t.arn as string, reason }));
+        } catch (error) {
+          d.log(`StopTask ${t.id}: ${errorText(error)}`);
+        }
+      }),
     );
     const stopBy = d.now() + 150_000;
     while (live().length > 0 && d.now() < stopBy) {
