@@ -15,6 +15,7 @@ import { publish, type Publisher } from '../../bench/clients/whip-publisher.js';
 import { TaskResults, type FleetRunPlan } from '../../bench/fleet/protocol.js';
 import { FLEET_METRIC_NAMESPACE, RUN_ENV, TASK_ENV, resultsKey } from '../../lib/fleet/contract.js';
 import { repoPath } from '../../lib/defaults.js';
+import { WORKER_FILE, bundleWorker } from '../../lib/fleet/worker-bundle.js';
 import { startMediaSandbox, type MediaSandbox } from './media-fixtures.js';
 
 let sb: MediaSandbox;
@@ -75,8 +76,10 @@ interface Worker {
   stderr(): string;
 }
 
-function startWorker(p: FleetRunPlan, taskId: string, sink: string): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', repoPath('bench/fleet/worker-main.ts')], {
+/** `script` null: the TypeScript entry point through tsx; else a bundled worker file (what a task downloads). */
+function startWorker(p: FleetRunPlan, taskId: string, sink: string, script: string | null = null): Worker {
+  const argv = script === null ? ['--import', 'tsx', repoPath('bench/fleet/worker-main.ts')] : [script];
+  const child = spawn(process.execPath, argv, {
     cwd: repoPath(),
     env: {
       PATH: process.env['PATH'] ?? '',
@@ -165,6 +168,18 @@ describe('fleet worker as local processes', () => {
     const results = TaskResults.parse(JSON.parse(readFileSync(path.join(sink, resultsKey('local-b', 'task-stopped')), 'utf8')));
     expect(results.stoppedEarly).toBe(true);
     expect(results.subscribers.filter((s) => s.ok)).toHaveLength(2);
+    expect(await subscribersLeft()).toBe(0);
+  }, 150_000);
+
+  it('runs the same way from the esbuild bundle the fleet stack uploads (no tsx, no node_modules beside it)', async () => {
+    const out = path.join(dir, 'bundle');
+    bundleWorker(out);
+    const sink = path.join(dir, 'run-c');
+    const w = startWorker({ ...plan('local-c', 1000), viewers: 1 }, 'task-bundled', sink, path.join(out, WORKER_FILE));
+    const code = await w.exit;
+    expect({ code, log: code === 0 ? '' : w.stderr() }).toEqual({ code: 0, log: '' });
+    const results = TaskResults.parse(JSON.parse(readFileSync(path.join(sink, resultsKey('local-c', 'task-bundled')), 'utf8')));
+    expect(results.subscribers.map((s) => [s.ok, s.error])).toEqual([[true, null]]);
     expect(await subscribersLeft()).toBe(0);
   }, 150_000);
 });
