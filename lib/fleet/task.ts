@@ -11,8 +11,7 @@ import {
   type ContainerDefinition,
 } from 'aws-cdk-lib/aws-ecs';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
@@ -130,5 +129,5 @@ export class FleetTask extends Construct {
 function resolvedLogicalId(bucket: IBucket): string {
   const cfn = bucket.node.defaultChild;
   if (!cfn) throw new Error('the results bucket must be a Bucket of this app');
-  return (bucket.stack.resolve((cfn as unknown as { logicalId: string }).logicalId) as string);
+  return bucket.stack.resolve((cfn as unknown as { logicalId: string }).logicalId) as string;
 }
