@@ -8,21 +8,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
+import { STAGE_ARN_PATTERN } from '../../contracts/ids.js';
 import { errorResponse, jsonResponse, readJsonBody } from '../shared/http.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../shared/powertools.js';
-import {
-  API_ROUTES,
-  CreateTokenRequest,
-  DisconnectRequest,
-  LIMITS,
-  MintingMode,
-  ParticipantId,
-  ViewerAccess,
-  type CreateTokenResponse,
-  type DisconnectResponse,
-  type ErrorCode,
-  type TimeResponse,
-} from './contract.js';
+import { API_ROUTES, CreateTokenRequest, DisconnectRequest, LIMITS, MintingMode, ParticipantId, ViewerAccess, type CreateTokenResponse, type DisconnectResponse, type ErrorCode, type TimeResponse } from '../../contracts/token-api.js';
 import { ANONYMOUS, callerFromClaims, isPublisher, mapAwsError, parseRequest, planToken, type Caller } from './core.js';
 import { ApiError, describeError } from './errors.js';
 import { createApiMinter, createEndpointResolver, createSelfSignedMinter, type Minter } from './minting.js';
@@ -67,7 +56,7 @@ export class TokenApiConfigError extends Error {
 
 const StageArn = z
   .string()
-  .regex(/^arn:[a-z-]+:ivs:[a-z0-9-]*:[0-9]*:stage\/[A-Za-z0-9_-]+$/, 'stageArn must be an IVS stage ARN (arn:aws:ivs:REGION:ACCOUNT:stage/ID)');
+  .regex(STAGE_ARN_PATTERN, 'stageArn must be an IVS stage ARN (arn:aws:ivs:REGION:ACCOUNT:stage/ID)');
 const ConfigSchema = z.object({
   stageArn: StageArn,
   minting: MintingMode,

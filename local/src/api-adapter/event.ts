@@ -10,7 +10,7 @@ import type {
   APIGatewayProxyResultV2,
   Context,
 } from 'aws-lambda';
-import { API_ROUTES } from '../../../lambda/token/contract.js';
+import { API_ROUTES } from '../../../contracts/token-api.js';
 
 export type ApiRouteName = keyof typeof API_ROUTES;
 

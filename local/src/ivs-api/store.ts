@@ -8,10 +8,10 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { z } from 'zod';
-import type { Capability } from '../../../lambda/token/contract.js';
-import { buildIvsTokenClaims } from '../../../lambda/token/ivs-token.js';
+import type { Capability } from '../../../contracts/token-api.js';
+import { buildIvsTokenClaims } from '../../../contracts/ivs-token.js';
 import type { SandboxConfig } from '../config.js';
-import { newResourceId, newSessionId } from '../ids.js';
+import { newResourceId, newSessionId } from '../../../contracts/ids.js';
 import type { VerifiedParticipant } from '../media/types.js';
 import { type SigningKey, KeyFormatError, fingerprintOf, parsePublicKeyPem } from '../tokens/keys.js';
 import { signIvsToken } from '../tokens/mint.js';
