@@ -46,7 +46,7 @@ export interface BuildAppOptions extends SandboxOptionsInput {
   readonly https?: { readonly key: string; readonly cert: string };
 }
 
-/** What the running sandbox is made of (for main.ts, tests and the lead's tooling). */
+/** What the running sandbox is made of (for main.ts, tests and the benchmarks). */
 export interface Sandbox {
   readonly config: SandboxConfig;
   readonly store: IvsStore;
