@@ -25,6 +25,7 @@ import { IvsStore } from './ivs-api/store.js';
 import { registerMedia as registerSfu } from './media/plugin.js';
 import type { MediaDeps, MediaPlane } from './media/types.js';
 import { type SigningKey, generateP384PrivateKeyPem, loadSigningKey } from './tokens/keys.js';
+import { createTokenMinter } from './tokens/mint.js';
 import { TokenVerifier } from './tokens/verify.js';
 import { webPlugin } from './web.js';
 
@@ -94,7 +95,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
-  const store = new IvsStore({ config, signingKey, nowMs });
+  const store = new IvsStore({ config, mint: createTokenMinter(signingKey), nowMs });
   const verifier = new TokenVerifier({
     signingKey,
     publicKey: (arn) => store.publicKey(arn),
