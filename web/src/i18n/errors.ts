@@ -6,7 +6,6 @@ import type { Catalogue } from './types.js';
 
 export const errors = {
   // --- errors: what happened and what to do (keys: error.<StageErrorReason>) -----------------------------------
-  'error.heading': { 'zh-TW': '發生問題', en: 'Something went wrong' },
   'error.dismiss': { 'zh-TW': '關閉訊息', en: 'Dismiss' },
   'error.tokenMissing': {
     'zh-TW': '還沒有權杖。請從 API 取得或貼上一個權杖。',

@@ -20,5 +20,4 @@ export const eventLog = {
   'log.pageLoaded': { 'zh-TW': '頁面已載入（{backend}）', en: 'Page loaded ({backend})' },
   'log.stateChanged': { 'zh-TW': '連線狀態：{state}', en: 'Connection: {state}' },
   'log.counts': { 'zh-TW': '直播者 {publishers}，觀看者 {viewers}', en: '{publishers} publishers, {viewers} viewers' },
-  'log.error': { 'zh-TW': '錯誤：{message}', en: 'Error: {message}' },
 } satisfies Catalogue;

@@ -17,7 +17,6 @@ export const shell = {
     en: 'Amazon IVS Real-Time test environment: deploy to AWS, or run the offline sandbox on one machine.',
   },
   'common.none': { 'zh-TW': '無', en: 'none' },
-  'common.yes': { 'zh-TW': '是', en: 'yes' },
   'common.no': { 'zh-TW': '否', en: 'no' },
   'common.unknown': { 'zh-TW': '未知', en: 'unknown' },
   'common.loading': { 'zh-TW': '載入中…', en: 'Loading…' },

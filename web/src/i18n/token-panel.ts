@@ -29,10 +29,6 @@ export const tokenPanel = {
   'token.countdown': { 'zh-TW': '剩 {left}', en: '{left} left' },
   'token.expiredNow': { 'zh-TW': '已過期', en: 'expired' },
   'token.none': { 'zh-TW': '尚未設定權杖', en: 'No token yet' },
-  'token.expiringSoon': {
-    'zh-TW': '權杖將在 {left} 後到期；到期後需要新的權杖才能重新連線。',
-    en: 'The token expires in {left}; reconnecting after that needs a new token.',
-  },
   'auth.signIn': { 'zh-TW': '登入', en: 'Sign in' },
   'auth.signOut': { 'zh-TW': '登出', en: 'Sign out' },
   'auth.signedIn': { 'zh-TW': '已登入：{user}', en: 'Signed in as {user}' },
@@ -63,9 +59,5 @@ export const tokenPanel = {
   'api.noApi': {
     'zh-TW': '此站台沒有權杖 API；請貼上權杖。',
     en: 'This site has no token API; paste a token.',
-  },
-  'api.viewerNeedsSignIn': {
-    'zh-TW': '觀看端需登入後才能取得權杖。',
-    en: 'Viewers must sign in to get a token here.',
   },
 } satisfies Catalogue;
