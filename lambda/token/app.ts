@@ -10,7 +10,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { z } from 'zod';
 import { COMPILED_ROUTES, matchApiRoute, type CompiledRoute } from '../../contracts/api-routes.js';
 import { STAGE_ARN_PATTERN } from '../../contracts/ids.js';
-import { errorResponse, jsonResponse, readJsonBody } from '../shared/http.js';
+import { errorResponse, jsonResponse, readJsonBody } from './http.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../shared/powertools.js';
 import { CreateTokenRequest, DisconnectRequest, LIMITS, MintingMode, ParticipantId, ViewerAccess, type CreateTokenResponse, type DisconnectResponse, type ErrorCode, type TimeResponse } from '../../contracts/token-api.js';
 import { ANONYMOUS, callerFromClaims, isPublisher, mapAwsError, parseRequest, planToken, type Caller } from './core.js';
