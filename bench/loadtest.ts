@@ -2,7 +2,7 @@
  * `npm run loadtest -- --viewers N --ramp 60s [--target sandbox|URL] [--hosts K]`
  *
  * sandbox (default): starts a sandbox child process on 127.0.0.1, one publisher (a synthetic werift publisher when
- * bench/clients/whip-publisher.ts is there, else headless Chromium), and ramps N lightweight subscribers (ICE, DTLS,
+ * testkit/webrtc/publisher.ts), and ramps N lightweight subscribers (ICE, DTLS,
  * SRTP, no decoding) held by worker processes (bench/fleet-worker.ts). Each reports join time, time to first media
  * packet, packets and loss; the sandbox's CPU, memory, open files, the machine's UDP sockets and CPU are sampled every
  * second, and the verdict names what limited the run (bench/lib/limits.ts).
@@ -16,7 +16,6 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
 import { SiteConfig } from '../lambda/token/contract.js';
 import { argsOrExitCode, LOAD_USAGE, parseLoadArgs, type LoadArgs } from './lib/cli.js';
 import { fanOutText } from './lib/fanout.js';
@@ -39,7 +38,8 @@ import {
   type TreeSample,
 } from './lib/proc.js';
 import { ramp } from './lib/rate.js';
-import { startSandbox } from './lib/sandbox.js';
+import { startSandbox } from '../testkit/sandbox.js';
+import { publish } from '../testkit/webrtc/publisher.js';
 import { LoadResultSchema, type LoadResult, type ProcessUsage } from './lib/schema.js';
 
 const isTty = process.stdout.isTTY === true;
@@ -71,58 +71,18 @@ interface RunningPublisher {
   close(): Promise<void>;
 }
 
-const SyntheticModule = z.object({ publish: z.function() });
-interface SyntheticPublisher {
-  connected(timeoutMs?: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** The SFU helper's synthetic werift publisher when present (no browser on the cores), else Chromium. */
+/** The test kit's synthetic werift publisher: no browser on the cores the subscribers need. */
 async function startPublisher(sandboxUrl: string, stageArn: string, bitrateKbps: number, fps: number): Promise<RunningPublisher> {
   const client = sandboxIvsClient(sandboxUrl);
   const pub = await participantToken(client, stageArn, ['PUBLISH'], 'loadtest-publisher');
-  const synthetic = new URL('./clients/whip-publisher.ts', import.meta.url);
-  let mod: unknown = null;
+  const p = await publish({ whipUrl: `${sandboxUrl}/whip`, token: pub.token, bitrateKbps, fps });
   try {
-    mod = await import(synthetic.href);
-  } catch {
-    mod = null;
-  }
-  if (SyntheticModule.safeParse(mod).success) {
-    const publish = (mod as { publish: (o: { whipUrl: string; token: string; bitrateKbps: number; fps: number }) => Promise<SyntheticPublisher> }).publish;
-    const p = await publish({ whipUrl: `${sandboxUrl}/whip`, token: pub.token, bitrateKbps, fps });
     await p.connected(20_000);
-    return { participantId: pub.participantId, kind: `synthetic VP8 (werift) at ${bitrateKbps} kbit/s, ${fps} fps`, close: () => p.close() };
-  }
-  const { HarnessPublisher, startHarnessServer } = await import('./harness/browser.js');
-  const { startChromium } = await import('./lib/chromium.js');
-  const harness = await startHarnessServer();
-  const browser = await startChromium({ timeoutMs: 60_000 }).catch(async (e: unknown) => {
-    await harness.close();
-    throw e;
-  });
-  try {
-    const p = await HarnessPublisher.start(browser.browser, harness.url, `${sandboxUrl}/whip`, pub.token, {
-      width: 640,
-      height: 360,
-      fps,
-      audio: false,
-      maxBitrateKbps: bitrateKbps,
-    });
-    return {
-      participantId: pub.participantId,
-      kind: `headless Chromium, VP8 at up to ${bitrateKbps} kbit/s, ${fps} fps`,
-      close: async () => {
-        await p.close();
-        await browser.close();
-        await harness.close();
-      },
-    };
   } catch (error) {
-    await browser.close();
-    await harness.close();
+    await p.close().catch(() => undefined);
     throw error;
   }
+  return { participantId: pub.participantId, kind: `synthetic VP8 (werift) at ${bitrateKbps} kbit/s, ${fps} fps`, close: () => p.close() };
 }
 
 /* --------------------------------------------------------------------------------------------------- sampler ---- */

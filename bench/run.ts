@@ -15,7 +15,7 @@ import { benchCharts } from './lib/charts.js';
 import { defaultStageArn, sandboxIvsClient } from './lib/ivs.js';
 import { benchMarkdown, fmtNumber, mark } from './lib/markdown.js';
 import { chromiumVersion, machineInfo } from './lib/proc.js';
-import { startSandbox, type SandboxProcess } from './lib/sandbox.js';
+import { startSandbox, type RunningSandbox } from '../testkit/sandbox.js';
 import { goalsFor } from './lib/goals.js';
 import { BenchResultSchema, type BenchResult, type Goal } from './lib/schema.js';
 import { benchLambda } from './parts/lambda.js';
@@ -23,7 +23,7 @@ import { benchLatency, ChromiumMediaError } from './parts/latency.js';
 import { loadSfuPart } from './parts/sfu-loader.js';
 import { benchEmulatedTokens, runTokenBench } from './parts/tokens.js';
 import { benchWebWeight } from './parts/web.js';
-import { CHROMIUM_PATH } from './lib/chromium.js';
+import { CHROMIUM_PATH } from '../testkit/chromium.js';
 
 const log = (line: string): void => {
   process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -102,7 +102,7 @@ export async function runBench(args: BenchArgs): Promise<{ result: BenchResult; 
   }
 
   if (want.has('latency') || want.has('tokens')) {
-    let sandbox: SandboxProcess | null = null;
+    let sandbox: RunningSandbox | null = null;
     try {
       log('starting the sandbox (child process, 127.0.0.1)');
       sandbox = await startSandbox();

@@ -4,7 +4,7 @@
  * makes the subscriber's offer, so subscribers here answer. Reference only: nothing in the sandbox depends on Janus.
  */
 import { MediaStreamTrack, RtpHeader, RtpPacket, type RTCPeerConnection } from 'werift';
-import { createClientPeer, OPUS, VP8 } from './client-peer.js';
+import { createClientPeer, OPUS, VP8 } from '../../testkit/webrtc/peer.js';
 
 type Json = Record<string, unknown>;
 

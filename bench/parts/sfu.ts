@@ -35,7 +35,7 @@ import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFile
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JanusSession, janusPublish, janusSubscribe, type JanusPublisher, type JanusSubscriber } from '../clients/janus.js';
-import { publish, type Publisher } from '../clients/whip-publisher.js';
+import { publish, type Publisher } from '../../testkit/webrtc/publisher.js';
 import { Fleet } from '../lib/fleet.js';
 import { sandboxIvsClient, participantToken } from '../lib/ivs.js';
 import { linearFit } from '../lib/percentiles.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { benchCharts } from '../../bench/lib/charts.js';
-import { goalsFor } from '../../bench/lib/goals.js';
-import { histogram, summarize } from '../../bench/lib/percentiles.js';
-import { BenchResultSchema, type BenchResult, type LatencyPhase } from '../../bench/lib/schema.js';
+import { benchCharts } from '../lib/charts.js';
+import { goalsFor } from '../lib/goals.js';
+import { histogram, summarize } from '../lib/percentiles.js';
+import { BenchResultSchema, type BenchResult, type LatencyPhase } from '../lib/schema.js';
 
 function phase(extra: number, latencies: number[], cpuUsPerPacket: number | null): LatencyPhase {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { histogram, linearFit, niceStep, percentile, percentileSorted, summarize } from '../../bench/lib/percentiles.js';
+import { histogram, linearFit, niceStep, percentile, percentileSorted, summarize } from '../lib/percentiles.js';
 
 describe('percentile', () => {
   it('interpolates between closest ranks (R-7)', () => {
