@@ -20,7 +20,7 @@ import { goalsFor } from './lib/goals.js';
 import { BenchResultSchema, type BenchResult, type Goal } from './lib/schema.js';
 import { benchLambda } from './parts/lambda.js';
 import { benchLatency, ChromiumMediaError } from './parts/latency.js';
-import { loadSfuPart } from './parts/sfu-loader.js';
+import { benchSfu } from './parts/sfu.js';
 import { benchEmulatedTokens, runTokenBench } from './parts/tokens.js';
 import { benchWebWeight } from './parts/web.js';
 import { CHROMIUM_PATH } from '../testkit/chromium.js';
@@ -161,28 +161,24 @@ export async function runBench(args: BenchArgs): Promise<{ result: BenchResult; 
         sfu = { ...out.sfu, microbench: null };
       }
       if (want.has('latency')) {
-        const part = await loadSfuPart();
-        if ('skipped' in part) skipped.push({ what: 'SFU cost with the synthetic publisher (bench/parts/sfu.ts)', why: part.skipped });
-        else {
-          log('sfu: cost per subscriber and per packet with the synthetic publisher (bench/parts/sfu.ts)');
-          try {
-            const s = await part.run({
-              sandboxUrl: sandbox.url,
-              sandboxPid: sandbox.pid,
-              stageArn,
-              steps: args.quick ? [0, 2] : [0, 25, 50, 100],
-              windowSeconds: args.quick ? 3 : 20,
-              settleSeconds: args.quick ? 1 : 5,
-              log: (l) => log(`  ${l}`),
-            });
-            // The latency phases' fit (0..200 subscribers, 30 s windows) stays the SFU figure when there is one; the
-            // synthetic-publisher figures (no browser on the cores) go beside it, under microbench.
-            const own = { ...s.section.microbench, cpuPercentPerSubscriber: s.section.cpuPercentPerSubscriber, rssMiBPerSubscriber: s.section.rssMiBPerSubscriber, marginalCpuUsPerPacket: s.section.marginalCpuUsPerPacket };
-            sfu = sfu && sfu.cpuPercentPerSubscriber !== null ? { ...sfu, microbench: own } : { ...s.section, microbench: own };
-            notes.push(...s.notes);
-          } catch (error) {
-            skipped.push({ what: 'SFU cost with the synthetic publisher (bench/parts/sfu.ts)', why: errorText(error) });
-          }
+        log('sfu: cost per subscriber and per packet with the synthetic publisher (bench/parts/sfu.ts)');
+        try {
+          const s = await benchSfu({
+            sandboxUrl: sandbox.url,
+            sandboxPid: sandbox.pid,
+            stageArn,
+            steps: args.quick ? [0, 2] : [0, 25, 50, 100],
+            windowSeconds: args.quick ? 3 : 20,
+            settleSeconds: args.quick ? 1 : 5,
+            log: (l) => log(`  ${l}`),
+          });
+          // The latency phases' fit (0..200 subscribers, 30 s windows) stays the SFU figure when there is one; the
+          // synthetic-publisher figures (no browser on the cores) go beside it, under microbench.
+          const own = { ...s.section.microbench, cpuPercentPerSubscriber: s.section.cpuPercentPerSubscriber, rssMiBPerSubscriber: s.section.rssMiBPerSubscriber, marginalCpuUsPerPacket: s.section.marginalCpuUsPerPacket };
+          sfu = sfu && sfu.cpuPercentPerSubscriber !== null ? { ...sfu, microbench: own } : { ...s.section, microbench: own };
+          notes.push(...s.notes);
+        } catch (error) {
+          skipped.push({ what: 'SFU cost with the synthetic publisher (bench/parts/sfu.ts)', why: errorText(error) });
         }
       }
     } catch (error) {

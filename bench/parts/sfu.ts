@@ -5,7 +5,7 @@
  *
  *   benchSfu(options: SfuBenchOptions): Promise<SfuBenchOutcome>
  *
- *   - options.sandboxUrl / sandboxPid: a sandbox already started with bench/lib/sandbox.ts (its child process is what
+ *   - options.sandboxUrl / sandboxPid: a sandbox already started with testkit/sandbox.ts (its child process is what
  *     is measured, via /proc: bench/lib/proc.ts). options.stageArn: a stage on it (e.g. defaultStageArn()).
  *   - options.steps: subscriber counts measured in turn, ascending (default [0, 25, 50, 100]).
  *   - options.windowSeconds: measurement window per step (default 20); settleSeconds after each growth (default 5).
@@ -26,7 +26,7 @@
  *     read from /proc). Resolves null, with the reason in `onSkip`, when `janus` is not installed. Same options as
  *     benchSfu minus the sandbox ones; `section` has the same fields so both can be tabled side by side.
  *
- * The publisher is a werift client in this (bench) process sending synthetic VP8 RTP (bench/clients/whip-publisher.ts):
+ * The publisher is a werift client in this (bench) process sending synthetic VP8 RTP (testkit/webrtc/publisher.ts):
  * the SFU does not decode, so the bytes need not be a real picture, and no browser shares the two cores.
  */
 import type { z } from 'zod';
@@ -44,7 +44,7 @@ import type { SfuSectionSchema } from '../lib/schema.js';
 
 export interface SfuBenchOptions {
   readonly sandboxUrl: string;
-  /** The sandbox child process (bench/lib/sandbox.ts): its CPU and RSS are what is measured. */
+  /** The sandbox child process (testkit/sandbox.ts): its CPU and RSS are what is measured. */
   readonly sandboxPid: number;
   readonly stageArn: string;
   /** @default [0, 25, 50, 100] */
