@@ -23,7 +23,8 @@
  *
  *   - The same measurement against Janus 1.1 from Debian (`apt-get install janus`), the reference the issue asks the SFU
  *     to beat: a VideoRoom with the same synthetic publisher and werift subscribers (in this process; Janus's CPU is
- *     read from /proc). Resolves null, with the reason in `onSkip`, when `janus` is not installed. Same options as
+ *     read from /proc). Resolves null, with the reason in `onSkip`, when `janus` is not installed or 127.0.0.2 is not
+ *     on `lo` (Janus's only candidate address; see JANUS_ADDRESS). Same options as
  *     benchSfu minus the sandbox ones; `section` has the same fields so both can be tabled side by side.
  *
  * The publisher is a werift client in this (bench) process sending synthetic VP8 RTP (testkit/webrtc/publisher.ts):
@@ -205,7 +206,7 @@ export interface JanusBenchOptions {
   /** HTTP API port for the Janus started here. @default 18088 */
   readonly port?: number;
   readonly log?: (line: string) => void;
-  /** Told why Janus was not measured (not installed, no LAN address). */
+  /** Told why Janus was not measured (not installed, 127.0.0.2 not on lo). */
   readonly onSkip?: (reason: string) => void;
 }
 
@@ -219,9 +220,13 @@ const JANUS_CONFIG_DIR = '/etc/janus';
 const JANUS_LIB_DIR = '/usr/lib/x86_64-linux-gnu/janus';
 
 /**
- * A Janus configuration in a temporary folder: HTTP transport on `port` only, VideoRoom only, candidates on `address`
- * (Janus, through libnice, never gathers loopback addresses; a LAN address of this machine stays on this machine).
+ * Janus's one ICE address. libnice skips 127.0.0.1 when gathering, but a second loopback address named in
+ * `ice_enforce_list` is gathered, so Janus stays on loopback and never offers a LAN address of this machine
+ * (as root, once: `ip addr add 127.0.0.2/8 dev lo`).
  */
+const JANUS_ADDRESS = '127.0.0.2';
+
+/** A Janus configuration in a temporary folder: HTTP transport on `port` only, VideoRoom only, candidates on `address`. */
 function janusConfig(port: number, address: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'bench-janus-'));
   for (const f of ['janus.jcfg', 'janus.transport.http.jcfg', 'janus.plugin.videoroom.jcfg']) {
@@ -248,10 +253,9 @@ export async function benchJanus(o: JanusBenchOptions = {}): Promise<JanusBenchO
     return null;
   };
   if (spawnSync('janus', ['--version'], { stdio: 'ignore' }).error) return skip('janus is not installed (apt-get install janus)');
-  const address = Object.values(networkInterfaces())
-    .flat()
-    .find((i) => i?.family === 'IPv4' && !i.internal && !i.address.startsWith('169.254.'))?.address;
-  if (!address) return skip('no LAN IPv4 address for Janus candidates (it never uses loopback)');
+  const address = JANUS_ADDRESS;
+  const onLoopback = (networkInterfaces()['lo'] ?? []).some((i) => i.family === 'IPv4' && i.address === address);
+  if (!onLoopback) return skip(`${address} is not on lo, and Janus must stay on loopback: as root, ip addr add ${address}/8 dev lo`);
   const steps = [...(o.steps ?? [0, 25, 50, 100])].sort((a, b) => a - b);
   const windowSeconds = o.windowSeconds ?? 20;
   const settleSeconds = o.settleSeconds ?? 5;
