@@ -54,7 +54,7 @@ export class ChromiumMediaError extends Error {
 }
 
 /** The test kit's synthetic werift publisher, connected. */
-export async function startSyntheticPublisher(whipUrl: string, token: string, bitrateKbps: number, fps: number): Promise<Publisher> {
+async function startSyntheticPublisher(whipUrl: string, token: string, bitrateKbps: number, fps: number): Promise<Publisher> {
   const p = await publish({ whipUrl, token, bitrateKbps, fps });
   try {
     await p.connected(20_000);

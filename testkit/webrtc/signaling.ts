@@ -4,6 +4,7 @@
  * session resource in `Location`.
  */
 
+/** @public What a failed signaling request throws (status and the server's error code), for callers that branch on it. */
 export class SignalingError extends Error {
   constructor(
     readonly status: number,

@@ -11,7 +11,7 @@ import { startSandbox, type RunningSandbox } from '../../../testkit/sandbox.js';
 import { builtWebRoot } from './web-root.js';
 
 /** Sandbox start and Chromium launch on a busy 2-core machine. */
-export const SETUP_TIMEOUT_MS = 180_000;
+const SETUP_TIMEOUT_MS = 180_000;
 export const TEST_TIMEOUT_MS = 150_000;
 /** How long a poll waits for a state the page reaches. */
 export const WAIT_MS = 60_000;
