@@ -4,8 +4,8 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
-import { MINTING_MODES, VIEWER_ACCESS_MODES } from '../lambda/token/contract.js';
-import type { MintingMode, ViewerAccess } from '../lambda/token/contract.js';
+import { MINTING_MODES, VIEWER_ACCESS_MODES } from '../contracts/token-api.js';
+import type { MintingMode, ViewerAccess } from '../contracts/token-api.js';
 
 /** Every context key the app reads, with its default (the values shipped in cdk.json). */
 export const CONTEXT_DEFAULTS = {
@@ -52,7 +52,7 @@ export interface EnvironmentSettings {
  * The CPU/memory pairs Fargate accepts (Linux; ARM64 takes the same): memory in MiB from min to max by step, per CPU
  * value (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size).
  */
-export const FARGATE_SIZES: Readonly<Record<number, { readonly min: number; readonly max: number; readonly step: number }>> = {
+const FARGATE_SIZES: Readonly<Record<number, { readonly min: number; readonly max: number; readonly step: number }>> = {
   256: { min: 512, max: 2048, step: 512 },
   512: { min: 1024, max: 4096, step: 1024 },
   1024: { min: 2048, max: 8192, step: 1024 },

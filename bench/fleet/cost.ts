@@ -81,7 +81,7 @@ export function costOf(rates: Rates, size: TaskSize, taskSeconds: readonly numbe
 }
 
 /** Start-up (image pull, bundle download) and stop allowances in the estimate, from Fargate's usual times. */
-export const TASK_OVERHEAD_SECONDS = 120;
+const TASK_OVERHEAD_SECONDS = 120;
 
 /** The upper bound printed before a run. */
 export function estimateCost(rates: Rates, size: TaskSize, tasks: number, viewersPerTask: number, rampMs: number, holdMs: number): CostFigures {

@@ -12,7 +12,7 @@ import { FLEET_METRIC_NAMESPACE, FLEET_METRICS, RUN_ENV, resultsPrefix, type Fle
 import { TaskResults, type FleetRunPlan, type TaskProgress } from './protocol.js';
 
 /** RunTask starts at most 10 tasks per call. */
-export const RUN_TASK_MAX_COUNT = 10;
+const RUN_TASK_MAX_COUNT = 10;
 
 export interface FleetStackInfo {
   readonly cluster: string;
@@ -282,7 +282,7 @@ async function readProgress(d: FleetDeps, o: FleetOptions, tasks: TaskState[]): 
   }
 }
 
-export function snapshot(tMs: number, tasks: readonly TaskState[]): FleetSnapshot {
+function snapshot(tMs: number, tasks: readonly TaskState[]): FleetSnapshot {
   const total = { joined: 0, failed: 0, pending: 0, packets: 0, lost: 0 };
   for (const t of tasks) {
     if (!t.progress) continue;

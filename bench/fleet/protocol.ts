@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { LoadSubscriberSchema } from '../lib/schema.js';
 
-export const RunId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and "-", at most 40');
+const RunId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and "-", at most 40');
 
 export const FleetRunPlan = z.object({
   runId: RunId,

@@ -2,7 +2,7 @@
  * A fleet run as the same report `npm run loadtest` writes locally (LoadResultSchema, its Markdown), plus the fleet's
  * own part: per-task outcome and the cost, estimated before and computed from the tasks' billed times after.
  */
-import { summarize } from '../lib/percentiles.js';
+import { summarize } from '../../web/src/measure/percentiles.js';
 import { LoadResultSchema, type LoadResult, type LoadSubscriber } from '../lib/schema.js';
 import { costLines, costOf, type CostFigures, type Rates, type TaskSize } from './cost.js';
 import type { FleetOutcome, TaskState } from './orchestrate.js';

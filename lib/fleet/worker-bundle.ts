@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { REPO_ROOT, repoPath } from '../defaults.js';
 
 /** The worker's entry point, relative to the repository root. */
-export const WORKER_ENTRY = 'bench/fleet/worker-main.ts';
+const WORKER_ENTRY = 'bench/fleet/worker-main.ts';
 export const WORKER_FILE = 'worker.mjs';
 
 /**
