@@ -11,6 +11,8 @@ const common = {
 };
 /** Long-running checks: the 200-cycle leak test and the bench smoke run. */
 const SOAK = ['<rootDir>/test/local/media-cycles.test.ts', '<rootDir>/bench/test/smoke.test.ts'];
+/** Bench tests that start a sandbox and processes belong to the local tier, not the fast unit one. */
+const BENCH_LOCAL = '<rootDir>/bench/test/local/**/*.test.ts';
 
 /** @type {import('jest').Config} */
 export default {
@@ -19,13 +21,13 @@ export default {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/test/{lambda,web,testkit}/**/*.test.ts', '<rootDir>/bench/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', ...SOAK.map((p) => p.replace('<rootDir>', ''))],
+      testPathIgnorePatterns: ['/node_modules/', '/bench/test/local/', ...SOAK.map((p) => p.replace('<rootDir>', ''))],
     },
     { ...common, displayName: 'cdk', testMatch: ['<rootDir>/test/cdk/**/*.test.ts'] },
     {
       ...common,
       displayName: 'local',
-      testMatch: ['<rootDir>/test/local/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/local/**/*.test.ts', BENCH_LOCAL],
       testPathIgnorePatterns: ['/node_modules/', ...SOAK.map((p) => p.replace('<rootDir>', ''))],
     },
     {

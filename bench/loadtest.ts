@@ -15,6 +15,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { isFleetRun } from './fleet/cli.js';
+import { runFleetCli } from './fleet/run.js';
 import { argsOrExitCode, LOAD_USAGE, parseLoadArgs } from './lib/cli.js';
 import { fanOutText } from './lib/fanout.js';
 import { loadMarkdown } from './lib/markdown.js';
@@ -23,6 +25,8 @@ import { runSubscribers } from './load/subscribers.js';
 import { runTokens } from './load/tokens.js';
 
 async function main(): Promise<number> {
+  // The fleet mode (ECS Fargate tasks, docs/load-testing.md) has its own flags and run.
+  if (isFleetRun(process.argv.slice(2))) return runFleetCli(process.argv.slice(2));
   const parsed = argsOrExitCode(parseLoadArgs, LOAD_USAGE, process.argv.slice(2));
   if ('exitCode' in parsed) return parsed.exitCode;
   const { args } = parsed;
