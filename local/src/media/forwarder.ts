@@ -10,6 +10,7 @@
  */
 import type { RtpPacket } from 'werift';
 import type { ForwardedCodec } from './codecs.js';
+import type { Shaper } from './network.js';
 import { RolloverTracker, type SrtpProtector } from './srtp.js';
 import type { DatagramSender } from './werift-internals.js';
 
@@ -40,6 +41,11 @@ export class TrackForwarder {
   private keyframeRequester: (() => void) | undefined;
   /** Packets received from the publisher. */
   received = 0;
+  /** RTP bytes received (header + payload), for the uplink estimate (feedback.ts). */
+  bytesReceived = 0;
+  /** Extended highest sequence number seen, and the first one: expected = highest - first + 1. */
+  highestExtSeq = -1;
+  firstExtSeq = -1;
 
   constructor(readonly codec: ForwardedCodec) {
     this.history = codec.kind === 'video' ? new Array<ForwardPacket | undefined>(NACK_HISTORY) : undefined;
@@ -75,6 +81,10 @@ export class TrackForwarder {
       seq: h.sequenceNumber,
       roc: this.rollover.update(h.sequenceNumber),
     };
+    this.bytesReceived += header.length + packet.payload.length;
+    const ext = packet.roc * 0x10000 + packet.seq;
+    if (this.firstExtSeq < 0) this.firstExtSeq = ext;
+    if (ext > this.highestExtSeq) this.highestExtSeq = ext;
     if (this.history) this.history[packet.seq & (NACK_HISTORY - 1)] = packet;
     const outputs = this.outputs;
     for (let i = 0; i < outputs.length; i++) outputs[i]?.send(packet);
@@ -145,6 +155,8 @@ export class SubscriberTrack {
     private readonly sendDatagram: DatagramSender,
     private readonly payloadType: number,
     private readonly ssrc: number,
+    /** This subscriber's simulated downlink (network.ts); `link` undefined = unimpaired, sent directly. */
+    private readonly shaper?: Shaper,
   ) {}
 
   send(packet: ForwardPacket): void {
@@ -155,9 +167,15 @@ export class SubscriberTrack {
     packet.header.copy(header);
     header[1] = ((header[1] ?? 0) & 0x80) | this.payloadType;
     header.writeUInt32BE(this.ssrc, 8);
-    if (this.sendDatagram(this.protector.protect(header, packet.payload, roc))) {
+    const parts = this.protector.protect(header, packet.payload, roc);
+    const bytes = header.length + packet.payload.length + this.protector.tagLength;
+    if (this.shaper?.link !== undefined) {
+      this.shaper.pass(bytes, () => this.sendDatagram(parts));
       this.packetsSent++;
-      this.bytesSent += header.length + packet.payload.length + this.protector.tagLength;
+      this.bytesSent += bytes;
+    } else if (this.sendDatagram(parts)) {
+      this.packetsSent++;
+      this.bytesSent += bytes;
     }
   }
 }

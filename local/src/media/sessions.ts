@@ -7,17 +7,26 @@
  * going away, a failed/never-completed connection, or a publisher ending (its subscribers close with it).
  */
 import { randomUUID } from 'node:crypto';
-import { RtcpPayloadSpecificFeedback, type Kind, type RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
+import { RtcpPayloadSpecificFeedback, RtcpRrPacket, type Kind, type RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
 import type { VerifiedParticipant } from './types.js';
 import type { ForwardedCodec } from './codecs.js';
+import { type LinkEstimate, lossBetween, PUBLISHER_START_KBPS, publisherTarget, rembPacket, startEstimate, updateLinkEstimate } from './feedback.js';
+import type { Shaper } from './network.js';
 import { SubscriberTrack, TrackForwarder } from './forwarder.js';
-import { type MediaKind, stripUnsupportedFeedback } from './sdp.js';
+import { type MediaKind, stripUnsupportedFeedback, withStartBitrate } from './sdp.js';
 import { answerOffer } from './peer.js';
 import { createSrtpProtector } from './srtp.js';
-import { datagramSenderOf, sendDtlsCloseNotify, srtpKeysOf, watchInboundActivity } from './werift-internals.js';
+import { datagramSenderOf, sendDtlsCloseNotify, sendRawRtcp, srtpKeysOf, watchInboundActivity } from './werift-internals.js';
 
 /** Feedback message type of a Full Intra Request in a payload-specific RTCP packet (RFC 5104 section 4.3.1). */
 const FIR_FMT = 4;
+/**
+ * REMB cadence: often during Chromium's 2 s start phase (it adopts a receiver estimate outright then, feedback.ts),
+ * then once a second as a receiver sends it.
+ */
+const REMB_START_INTERVAL_MS = 200;
+const REMB_START_PHASE_MS = 2000;
+const REMB_INTERVAL_MS = 1000;
 
 function mediaKind(kind: Kind): MediaKind | undefined {
   return kind === 'audio' || kind === 'video' ? kind : undefined;
@@ -65,7 +74,7 @@ export abstract class MediaSession {
   protected async answer(offerSdp: string, allowed: ReadonlySet<string>, configure: (t: RTCRtpTransceiver[]) => void): Promise<string> {
     const sdp = await answerOffer(this.pc, offerSdp, allowed, configure);
     if (this.state === 'negotiating') this.state = 'connecting';
-    return stripUnsupportedFeedback(sdp);
+    return stripUnsupportedFeedback(sdp, this.kind === 'publish');
   }
 
   private markConnected(): void {
@@ -125,8 +134,23 @@ export class PublisherSession extends MediaSession {
   readonly kind = 'publish';
   readonly forwarders = new Map<MediaKind, TrackForwarder>();
   readonly subscribers = new Set<SubscriberSession>();
+  /** Loss-based estimate of the publisher's own uplink (feedback.ts). */
+  uplink: LinkEstimate = startEstimate(performance.now());
+  /** Last REMB value sent (bit/s), for stats and tests. */
+  lastRembBps = 0;
+  private feedbackTimer: NodeJS.Timeout | undefined;
+  private uplinkSnapshot = { expected: 0, received: 0, bytes: 0, atMs: performance.now() };
+  private readonly mediaSsrcs = new Set<number>();
+  private rtcpSenderSsrc = 0;
 
-  constructor(participant: VerifiedParticipant, pc: RTCPeerConnection, hooks: SessionHooks, plan: PublishPlan) {
+  constructor(
+    participant: VerifiedParticipant,
+    pc: RTCPeerConnection,
+    hooks: SessionHooks,
+    plan: PublishPlan,
+    /** The publisher's simulated uplink (network.ts): applied before forwarding. */
+    private readonly uplinkShaper?: Shaper,
+  ) {
     super(participant, pc, hooks);
     for (const [kind, codec] of Object.entries(plan) as [MediaKind, ForwardedCodec][]) {
       this.forwarders.set(kind, new TrackForwarder(codec));
@@ -135,26 +159,66 @@ export class PublisherSession extends MediaSession {
       const kind = mediaKind(track.kind);
       const forwarder = kind && this.forwarders.get(kind);
       if (!forwarder) return;
-      const sub = track.onReceiveRtp.subscribe((rtp) => forwarder.push(rtp));
+      const shaper = this.uplinkShaper;
+      const sub = track.onReceiveRtp.subscribe((rtp) => {
+        if (shaper?.link === undefined) forwarder.push(rtp);
+        else shaper.pass(rtp.payload.length + 12, () => forwarder.push(rtp));
+      });
       this.cleanups.push(() => sub.unSubscribe());
+      if (kind === 'video' && track.ssrc !== undefined) this.mediaSsrcs.add(track.ssrc);
+      this.rtcpSenderSsrc = transceiver.receiver.rtcpSsrc;
       forwarder.setKeyframeRequester(() => {
         if (track.ssrc !== undefined && !this.closed) void transceiver.receiver.sendRtcpPLI(track.ssrc);
       });
     };
   }
 
-  negotiate(offerSdp: string, allowed: ReadonlySet<string>): Promise<string> {
-    return this.answer(offerSdp, allowed, (transceivers) => {
+  async negotiate(offerSdp: string, allowed: ReadonlySet<string>): Promise<string> {
+    const sdp = await this.answer(offerSdp, allowed, (transceivers) => {
       for (const t of transceivers) {
         const kind = mediaKind(t.kind);
         t.setDirection(kind && this.forwarders.has(kind) ? 'recvonly' : 'inactive');
       }
     });
+    return withStartBitrate(sdp, PUBLISHER_START_KBPS);
   }
 
-  protected onConnected(): void {}
+  protected onConnected(): void {
+    if (!this.forwarders.has('video')) return;
+    const startedAt = performance.now();
+    const tick = () => {
+      this.sendFeedback();
+      const interval = performance.now() - startedAt < REMB_START_PHASE_MS ? REMB_START_INTERVAL_MS : REMB_INTERVAL_MS;
+      this.feedbackTimer = setTimeout(tick, interval);
+      this.feedbackTimer.unref();
+    };
+    tick();
+  }
+
+  /** Updates the uplink estimate from what arrived since the last tick and sends REMB with the publisher's target. */
+  private sendFeedback(): void {
+    const video = this.forwarders.get('video');
+    if (!video || this.closed) return;
+    const now = performance.now();
+    const expected = video.highestExtSeq < 0 ? 0 : video.highestExtSeq - video.firstExtSeq + 1;
+    const prev = this.uplinkSnapshot;
+    const dExpected = expected - prev.expected;
+    if (dExpected > 0 && now - prev.atMs >= REMB_INTERVAL_MS / 2) {
+      const dReceived = video.received - prev.received;
+      const sentBps = ((video.bytesReceived - prev.bytes) * 8 * 1000) / (now - prev.atMs);
+      this.uplink = updateLinkEstimate(this.uplink, { lossFraction: lossBetween(dExpected, dReceived), sentBps, atMs: now });
+      this.uplinkSnapshot = { expected, received: video.received, bytes: video.bytesReceived, atMs: now };
+    }
+    const subscribers: number[] = [];
+    for (const s of this.subscribers) if (s.state === 'connected') subscribers.push(s.downlink.bps);
+    const target = publisherTarget({ subscribers, uplinkBps: this.uplink.bps, simulcast: false });
+    if (this.mediaSsrcs.size === 0) return;
+    const dtls = this.pc.dtlsTransports[0];
+    if (dtls && sendRawRtcp(dtls, rembPacket(this.rtcpSenderSsrc, [...this.mediaSsrcs], target))) this.lastRembBps = target;
+  }
 
   protected onClose(): void {
+    clearTimeout(this.feedbackTimer);
     for (const f of this.forwarders.values()) f.close();
     for (const s of [...this.subscribers]) s.close('publisherGone');
     this.subscribers.clear();
@@ -165,12 +229,17 @@ export class SubscriberSession extends MediaSession {
   readonly kind = 'subscribe';
   private readonly outputs = new Map<MediaKind, SubscriberTrack>();
   private transceivers: RTCRtpTransceiver[] = [];
+  /** Loss-based estimate of this subscriber's downlink, from its receiver reports (feedback.ts). */
+  downlink: LinkEstimate = startEstimate(performance.now());
+  private reportSnapshot = { bytes: 0, atMs: performance.now() };
 
   constructor(
     participant: VerifiedParticipant,
     pc: RTCPeerConnection,
     hooks: SessionHooks,
     readonly publisher: PublisherSession,
+    /** The subscriber's simulated downlink (network.ts): applied in the send path. */
+    private readonly downlinkShaper?: Shaper,
   ) {
     super(participant, pc, hooks);
   }
@@ -211,6 +280,7 @@ export class SubscriberSession extends MediaSession {
         datagramSenderOf(dtls),
         codec.payloadType,
         sender.ssrc,
+        this.downlinkShaper,
       );
       this.outputs.set(kind, output);
       const subs = [
@@ -218,6 +288,9 @@ export class SubscriberSession extends MediaSession {
         sender.onRtcp.subscribe((rtcp) => {
           if (rtcp.type === RtcpPayloadSpecificFeedback.type && rtcp.feedback.count === FIR_FMT) {
             forwarder.requestKeyframe();
+          } else if (kind === 'video' && rtcp.type === RtcpRrPacket.type) {
+            const report = rtcp.reports.find((r) => r.ssrc === sender.ssrc);
+            if (report) this.onReceiverReport(report.fractionLost / 256, output.bytesSent);
           }
         }),
         sender.onGenericNack.subscribe((nack) => forwarder.retransmit(output, nack.lost)),
@@ -230,6 +303,15 @@ export class SubscriberSession extends MediaSession {
       // Start the new viewer on a keyframe instead of waiting for the encoder's next one.
       forwarder.requestKeyframe();
     }
+  }
+
+  private onReceiverReport(lossFraction: number, bytesSent: number): void {
+    const now = performance.now();
+    const prev = this.reportSnapshot;
+    if (now - prev.atMs < 200) return; // a compound burst, not a new interval
+    const sentBps = ((bytesSent - prev.bytes) * 8 * 1000) / (now - prev.atMs);
+    this.downlink = updateLinkEstimate(this.downlink, { lossFraction, sentBps, atMs: now });
+    this.reportSnapshot = { bytes: bytesSent, atMs: now };
   }
 
   protected onClose(): void {

@@ -7,6 +7,7 @@ import type { Capability } from '../../../lambda/token/contract.js';
 import { SandboxError } from '../errors.js';
 import { matchesForwarded, pickPublisherCodec, SUPPORTED_CODECS_TEXT, toWeriftCodec, unsupportedCodec } from './codecs.js';
 import { type LoopbackStun, startLoopbackStun } from './loopback-stun.js';
+import { NetworkLab, NetworkSpecError } from './network.js';
 import { createServerPeer } from './peer.js';
 import { parseOffer, type MediaKind, type MediaSection, type OfferedCodec, type ParsedOffer } from './sdp.js';
 import {
@@ -17,6 +18,7 @@ import {
   type SessionHooks,
   SubscriberSession,
 } from './sessions.js';
+import type { NetworkProfile, NetworkProfileUpdate } from '../protocol.js';
 import type { MediaEventSink, MediaPlane, MediaStats, VerifiedParticipant } from './types.js';
 
 export const IVS_MAX_PUBLISHERS_PER_STAGE = 12;
@@ -31,6 +33,8 @@ export interface SfuOptions {
   readonly maxPublishersPerStage: number;
   readonly events: MediaEventSink;
   readonly log: FastifyBaseLogger;
+  /** Simulated links (network.ts); default: none impaired. */
+  readonly network?: NetworkLab;
 }
 
 export interface SessionAnswer {
@@ -74,8 +78,10 @@ export class Sfu implements MediaPlane {
   private closing: Promise<void> | undefined;
   private stun: Promise<LoopbackStun> | undefined;
   private readonly hooks: SessionHooks;
+  readonly network: NetworkLab;
 
   constructor(private readonly options: SfuOptions) {
+    this.network = options.network ?? new NetworkLab();
     this.allowedAddresses = new Set(options.iceAddresses);
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
@@ -122,7 +128,7 @@ export class Sfu implements MediaPlane {
       audio: plan.audio ? [toWeriftCodec(plan.audio)] : [],
       video: plan.video ? [toWeriftCodec(plan.video)] : [],
     });
-    const session = new PublisherSession(p, pc, this.hooks, plan);
+    const session = new PublisherSession(p, pc, this.hooks, plan, this.network.shaper(p, 'up'));
     stage.set(p.participantId, session);
     this.sessions.set(session.id, session);
     return this.negotiate(session, () => session.negotiate(offerSdp, this.allowedAddresses));
@@ -162,7 +168,7 @@ export class Sfu implements MediaPlane {
       throw new SandboxError(400, 'BAD_SDP', `the publisher sends ${sends}; a WHEP offer must receive it (a=recvonly)`);
     }
 
-    const session = new SubscriberSession(p, this.newPeer(stunUrl, codecs), this.hooks, publisher);
+    const session = new SubscriberSession(p, this.newPeer(stunUrl, codecs), this.hooks, publisher, this.network.shaper(p, 'down'));
     publisher.subscribers.add(session);
     this.sessions.set(session.id, session);
     return this.negotiate(session, () => session.negotiate(offerSdp, this.allowedAddresses));
@@ -188,6 +194,43 @@ export class Sfu implements MediaPlane {
       if (s.participant.stageArn === stageArn) s.close('api');
     }
     this.publishers.delete(stageArn);
+  }
+
+  /** A participant's simulated network, or undefined when it has no media session. */
+  networkOf(participantId: string): NetworkProfile | undefined {
+    return this.hasSession(participantId) ? this.network.get(participantId)?.profile : undefined;
+  }
+
+  /** Changes a participant's simulated network live (404 unknown participant, 400 bad values). */
+  setNetwork(participantId: string, update: NetworkProfileUpdate): NetworkProfile {
+    if (!this.hasSession(participantId)) {
+      throw new SandboxError(404, 'PARTICIPANT_NOT_FOUND', `participant "${participantId}" has no media session on this sandbox`);
+    }
+    try {
+      const profile = this.network.update(participantId, update);
+      if (profile) return profile;
+    } catch (err: unknown) {
+      if (err instanceof NetworkSpecError) throw new SandboxError(400, 'BAD_REQUEST', err.message);
+      throw err;
+    }
+    throw new SandboxError(404, 'PARTICIPANT_NOT_FOUND', `participant "${participantId}" has no media session on this sandbox`);
+  }
+
+  private hasSession(participantId: string): boolean {
+    for (const s of this.sessions.values()) if (s.participant.participantId === participantId && !s.closed) return true;
+    return false;
+  }
+
+  /** Publishers and their subscribers' estimates (feedback.ts), for tests and the bench. */
+  feedbackOf(participantId: string): { rembBps: number; subscribers: Record<string, number> } | undefined {
+    for (const stage of this.publishers.values()) {
+      const pub = stage.get(participantId);
+      if (!pub) continue;
+      const subscribers: Record<string, number> = {};
+      for (const s of pub.subscribers) subscribers[s.participant.participantId] = s.downlink.bps;
+      return { rembBps: pub.lastRembBps, subscribers };
+    }
+    return undefined;
   }
 
   stats(): MediaStats {
@@ -281,6 +324,7 @@ export class Sfu implements MediaPlane {
     } else if (session instanceof SubscriberSession) {
       this.forwardedByClosedSessions += session.packetsSent;
     }
+    if (!this.hasSession(session.participant.participantId)) this.network.release(session.participant.participantId);
     this.options.log.info(
       { sessionId: session.id, kind: session.kind, participantId: session.participant.participantId, reason },
       'media session closed',
