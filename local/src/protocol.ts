@@ -29,6 +29,8 @@ export const SANDBOX_PATHS = {
   config: '/config.json',
   /** Sandbox-only network lab: GET/PUT one participant's simulated link (see NetworkProfile). */
   participantNetwork: '/sandbox/participants/:participantId/network',
+  /** GET/PUT a subscription's simulcast layer (LayerRequest). */
+  whepSessionLayer: '/whep/sessions/:sessionId/layer',
 } as const;
 
 export const SANDBOX_ERROR_CODES = [
@@ -139,3 +141,8 @@ export const NetworkProfileUpdate = z.strictObject({
   down: z.optional(z.partial(LinkImpairmentSpec)),
 });
 export type NetworkProfileUpdate = z.infer<typeof NetworkProfileUpdate>;
+
+/** A viewer's simulcast layer choice for one WHEP session (`auto` follows the SFU's estimate of its link). */
+export const LayerPreference = z.enum(['auto', 'high', 'medium', 'low']);
+export type LayerPreference = z.infer<typeof LayerPreference>;
+export const LayerRequest = z.strictObject({ layer: LayerPreference });

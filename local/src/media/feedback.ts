@@ -73,6 +73,16 @@ export function lossBetween(expected: number, received: number): number {
   return Math.min(1, Math.max(0, (expected - received) / expected));
 }
 
+/**
+ * Loss a subscriber saw in one report interval, from the distinct sequence numbers it NACKed over the fresh packets
+ * sent (retransmissions excluded), capped at 1. Receiver reports count retransmitted packets as received, so on a
+ * congested link with NACK their fraction lost reads near 0 while most first transmissions are lost.
+ */
+export function nackLoss(distinctNacked: number, freshSent: number): number {
+  if (freshSent <= 0) return 0;
+  return Math.min(1, Math.max(0, distinctNacked / freshSent));
+}
+
 export interface TargetInput {
   /** Each connected subscriber's downlink estimate (bit/s). */
   readonly subscribers: readonly number[];

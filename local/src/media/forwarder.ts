@@ -24,6 +24,11 @@ export interface ForwardPacket {
   readonly roc: number;
 }
 
+/** Where a forwarder delivers packets: a subscriber's track, or a simulcast layer switcher (simulcast.ts). */
+export interface PacketSink {
+  send(packet: ForwardPacket): void;
+}
+
 /** Enough for NACKs within ~1–5 s of video; a power of two so `seq & mask` indexes it. */
 const NACK_HISTORY = 1024;
 /**
@@ -33,7 +38,7 @@ const NACK_HISTORY = 1024;
 export const KEYFRAME_REQUEST_INTERVAL_MS = 500;
 
 export class TrackForwarder {
-  private outputs: SubscriberTrack[] = [];
+  private outputs: PacketSink[] = [];
   private readonly rollover = new RolloverTracker();
   private readonly history: (ForwardPacket | undefined)[] | undefined;
   private lastKeyframeRequestMs = Number.NEGATIVE_INFINITY;
@@ -46,6 +51,8 @@ export class TrackForwarder {
   /** Extended highest sequence number seen, and the first one: expected = highest - first + 1. */
   highestExtSeq = -1;
   firstExtSeq = -1;
+  /** When the last packet arrived (performance.now()), to tell a paused simulcast layer. */
+  lastPacketMs = Number.NEGATIVE_INFINITY;
 
   constructor(readonly codec: ForwardedCodec) {
     this.history = codec.kind === 'video' ? new Array<ForwardPacket | undefined>(NACK_HISTORY) : undefined;
@@ -82,6 +89,7 @@ export class TrackForwarder {
       roc: this.rollover.update(h.sequenceNumber),
     };
     this.bytesReceived += header.length + packet.payload.length;
+    this.lastPacketMs = performance.now();
     const ext = packet.roc * 0x10000 + packet.seq;
     if (this.firstExtSeq < 0) this.firstExtSeq = ext;
     if (ext > this.highestExtSeq) this.highestExtSeq = ext;
@@ -91,7 +99,7 @@ export class TrackForwarder {
   }
 
   /** Re-sends packets a subscriber reported lost (NACK), if still in the history. */
-  retransmit(output: SubscriberTrack, lost: readonly number[]): void {
+  retransmit(output: PacketSink, lost: readonly number[]): void {
     if (!this.history) return;
     for (const seq of lost) {
       const packet = this.history[seq & (NACK_HISTORY - 1)];
@@ -99,12 +107,12 @@ export class TrackForwarder {
     }
   }
 
-  add(output: SubscriberTrack): void {
+  add(output: PacketSink): void {
     // A new array rather than push: the fan-out loop never sees the list change under it.
     this.outputs = [...this.outputs, output];
   }
 
-  remove(output: SubscriberTrack): void {
+  remove(output: PacketSink): void {
     this.outputs = this.outputs.filter((o) => o !== output);
   }
 
@@ -144,7 +152,7 @@ function withPadding(payload: Buffer, paddingSize: number): Buffer {
 }
 
 /** One subscriber's copy of one publisher track: its payload type, SSRC and SRTP context. */
-export class SubscriberTrack {
+export class SubscriberTrack implements PacketSink {
   /** ROC of the first packet sent: SRTP receivers start counting at 0 for a new SSRC (RFC 3711 section 3.3.1). */
   private baseRoc = -1;
   packetsSent = 0;

@@ -6,9 +6,14 @@
  *
  * Any subset of lossPercent, delayMs, jitterMs, capKbps (null = none), queueMs per direction; the rest keep their
  * value. Bad bodies are 400 BAD_REQUEST naming the field. Local tool on loopback: no token, like the IVS API mount.
+ *
+ *   GET /whep/sessions/{id}/layer  -> 200 {simulcast, preferred, current, rid, switches, estimateBps, layers}
+ *   PUT /whep/sessions/{id}/layer  {"layer": "auto"|"high"|"medium"|"low"} -> 200 the same   (404 unknown session)
+ *
+ * The viewer's layer choice for one subscription (the unguessable session id is the capability, as for DELETE).
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { NetworkProfileUpdate, SANDBOX_PATHS } from '../protocol.js';
+import { LayerRequest, NetworkProfileUpdate, SANDBOX_PATHS } from '../protocol.js';
 import { SandboxError } from '../errors.js';
 import type { Sfu } from './sfu.js';
 
@@ -29,6 +34,21 @@ export function registerNetworkRoutes(app: FastifyInstance, sfu: Sfu): void {
       }
       request.log.error({ err }, 'network route failed');
       return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
+    });
+
+    const sessionIdOf = (params: unknown): string => {
+      const id = typeof params === 'object' && params !== null ? (params as Record<string, unknown>)['sessionId'] : undefined;
+      if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw new SandboxError(404, 'SESSION_NOT_FOUND', 'no such session (session ids are UUIDs)');
+      return id;
+    };
+    scope.get(SANDBOX_PATHS.whepSessionLayer, async (request) => sfu.layerOf(sessionIdOf(request.params)));
+    scope.put(SANDBOX_PATHS.whepSessionLayer, { bodyLimit: 1024 }, async (request) => {
+      const sessionId = sessionIdOf(request.params);
+      const parsed = LayerRequest.safeParse(request.body);
+      if (!parsed.success) {
+        throw new SandboxError(400, 'BAD_REQUEST', 'send {"layer": "auto" | "high" | "medium" | "low"}');
+      }
+      return sfu.setPreferredLayer(sessionId, parsed.data.layer);
     });
 
     scope.get(SANDBOX_PATHS.participantNetwork, async (request) => {

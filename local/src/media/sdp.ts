@@ -29,6 +29,8 @@ export interface MediaSection {
   readonly direction: Direction;
   readonly mid?: string;
   readonly codecs: readonly OfferedCodec[];
+  /** Simulcast layers the offerer sends (`a=rid:<id> send`), in offer order. */
+  readonly sendRids: readonly string[];
 }
 
 export interface ParsedOffer {
@@ -93,6 +95,7 @@ interface MutableSection {
   hasFingerprint: boolean;
   rtpmap: Map<number, { name: string; clockRate: number; channels?: number }>;
   fmtp: Map<number, string>;
+  sendRids: string[];
 }
 
 function newSection(line: string): MutableSection {
@@ -124,6 +127,7 @@ function newSection(line: string): MutableSection {
     hasFingerprint: false,
     rtpmap: new Map(),
     fmtp: new Map(),
+    sendRids: [],
   };
 }
 
@@ -158,6 +162,13 @@ function readMediaAttribute(section: MutableSection, attr: string, value: string
       if (m) section.fmtp.set(Number(m[1]), m[2] ?? '');
       break;
     }
+    case 'rid': {
+      // a=rid:<id> send|recv [params] (RFC 8851); ids are 1–16 alphanumerics here (Chromium uses short names)
+      const m = /^([A-Za-z0-9_-]{1,16}) (send|recv)\b/.exec(value);
+      if (!m) throw badSdp(`malformed rid "${truncate(value)}"`);
+      if (m[2] === 'send' && m[1] && !section.sendRids.includes(m[1])) section.sendRids.push(m[1]);
+      break;
+    }
     default:
   }
 }
@@ -182,6 +193,7 @@ function finishSection(s: MutableSection, sessionHasIce: boolean, sessionHasFing
     direction: s.direction,
     ...(s.mid === undefined ? {} : { mid: s.mid }),
     codecs,
+    sendRids: s.sendRids,
   };
 }
 
