@@ -120,7 +120,7 @@ describe('LayerSwitcher', () => {
 
     // NACKs name the rewritten numbers and are answered from the switcher's history
     got.length = 0;
-    sw.retransmit([504, 999]);
+    sw.retransmit([503, 504, 999]); // 503 is from before the switch: not re-sent
     expect(got.map((p) => p.seq)).toEqual([504]);
     expect(got[0]?.payload[1]).toBe(0x00); // the low layer's keyframe, as first sent
     sw.close();

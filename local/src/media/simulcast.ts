@@ -120,6 +120,8 @@ export class LayerSwitcher {
   private lastOutTs = 0;
   private lastOutWallMs = 0;
   private lastSwitchMs = Number.NEGATIVE_INFINITY;
+  /** First (rewritten) sequence number of the current layer: packets before it are of a layer no longer decoded. */
+  private switchSeq = -1;
   private readonly rollover = new RolloverTracker();
   private readonly history = new Array<ForwardPacket | undefined>(HISTORY);
   switches = 0;
@@ -152,9 +154,14 @@ export class LayerSwitcher {
     this.layers.get(rid)?.requestKeyframe();
   }
 
-  /** Re-sends what the subscriber reported lost, from this subscriber's own (rewritten) history. */
+  /**
+   * Re-sends what the subscriber reported lost, from this subscriber's own (rewritten) history; never packets from
+   * before the last switch (the new layer started on a keyframe, so they are useless and would only crowd a link
+   * that is probably why the switch happened).
+   */
   retransmit(lost: readonly number[]): void {
     for (const seq of lost) {
+      if (this.switchSeq >= 0 && ((seq - this.switchSeq) & 0xffff) >= 0x8000) continue;
       const p = this.history[seq & (HISTORY - 1)];
       if (p && p.seq === seq) this.output.send(p);
     }
@@ -194,6 +201,7 @@ export class LayerSwitcher {
       this.seqOffset = this.lastOutSeq < 0 ? 0 : (this.lastOutSeq + 1 - p.seq) & 0xffff;
       const gap = this.lastOutSeq < 0 ? 0 : Math.max(1, Math.round((this.now() - this.lastOutWallMs) * VIDEO_CLOCK_PER_MS));
       this.tsOffset = this.lastOutSeq < 0 ? 0 : (this.lastOutTs + gap - timestamp) >>> 0;
+      this.switchSeq = (p.seq + this.seqOffset) & 0xffff;
       this.onSwitched(from, rid);
     } else if (rid !== this.current) {
       return;
