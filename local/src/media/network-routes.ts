@@ -13,7 +13,7 @@
  * The viewer's layer choice for one subscription (the unguessable session id is the capability, as for DELETE).
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LayerRequest, NetworkProfileUpdate, SANDBOX_PATHS } from '../protocol.js';
+import { LayerRequest, NetworkProfileUpdate, SANDBOX_PATHS } from '../../../contracts/sandbox-protocol.js';
 import { SandboxError } from '../errors.js';
 import type { Sfu } from './sfu.js';
 

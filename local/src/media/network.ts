@@ -6,7 +6,7 @@
  * overridden per participant by `PUT /sandbox/participants/{id}/network`. A shaper with no impairment is skipped by
  * the callers with one property check (`shaper.link === undefined`), so an unimpaired sandbox pays nothing per packet.
  */
-import { LinkImpairmentSpec, type NetworkProfile, type NetworkProfileUpdate } from '../protocol.js';
+import { LinkImpairmentSpec, type NetworkProfile, type NetworkProfileUpdate } from '../../../contracts/sandbox-protocol.js';
 import { ImpairedLink, isImpaired, type LinkImpairment, NO_IMPAIRMENT } from './impairment.js';
 import type { VerifiedParticipant } from './types.js';
 

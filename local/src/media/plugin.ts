@@ -13,7 +13,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SandboxError } from '../errors.js';
-import { SANDBOX_PATHS } from '../protocol.js';
+import { SANDBOX_PATHS } from '../../../contracts/sandbox-protocol.js';
 import { NetworkLab } from './network.js';
 import { registerNetworkRoutes } from './network-routes.js';
 import { defaultIceAddresses } from './peer.js';

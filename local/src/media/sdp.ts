@@ -236,7 +236,7 @@ export function keepCandidates(sdp: string, allowed: ReadonlySet<string>): strin
 /**
  * Removes RTCP feedback the SFU does not implement from an answer. werift copies the offer's transport-cc and
  * goog-remb into its answer whatever codec parameters it was given; negotiated with a publisher, transport-cc made
- * Chromium collapse to 63–80 kbit/s (docs/sfu.md). goog-remb stays in a publisher's answer (`keepRemb`): the SFU
+ * Chromium collapse to 63–80 kbit/s (docs/sfu.md, Measured facts). goog-remb stays in a publisher's answer (`keepRemb`): the SFU
  * sends it REMB (feedback.ts); a subscriber would need abs-send-time to send REMB back, which is not negotiated.
  */
 export function stripUnsupportedFeedback(sdp: string, keepRemb = false): string {

@@ -4,12 +4,12 @@
  * and the layer its viewer asked for. A switch happens only at a keyframe of the new layer (the SFU sends a PLI for
  * one); sequence numbers and timestamps are rewritten so the subscriber sees one continuous stream.
  */
+import type { LayerPreference } from '../../../contracts/sandbox-protocol.js';
 import type { ForwardedCodec } from './codecs.js';
 import type { ForwardPacket, PacketSink, TrackForwarder } from './forwarder.js';
 import { RolloverTracker } from './srtp.js';
 
-export const LAYER_PREFERENCES = ['auto', 'high', 'medium', 'low'] as const;
-export type LayerPreference = (typeof LAYER_PREFERENCES)[number];
+export type { LayerPreference };
 
 export interface LayerInfo {
   readonly rid: string;
