@@ -29,6 +29,15 @@ const grid = new VideoGrid(byId('grid', HTMLUListElement), byId('play-fallback',
     else if (outcome === 'muted') notice.textContent = t('vw.mutedAutoplay');
     log.raw(outcome === 'playing' ? 'info' : 'warn', 'media', `autoplay: ${outcome}`);
   },
+  onLayerChoice: (participantId, choice) => {
+    const c = client;
+    if (!c) return;
+    const user = c.participants().find((p) => p.id === participantId)?.userId || participantId;
+    c.setPreferredLayer(participantId, choice).then(
+      () => log.info('media', 'vw.layerChosen', { user, layer: t(`vw.layer.${choice}`) }),
+      (err: unknown) => log.info('media', 'vw.layerFailed', { user, detail: err instanceof Error ? err.message : String(err) }, 'warn'),
+    );
+  },
 });
 
 let client: StageClient | null = null;

@@ -13,14 +13,16 @@ import {
   StreamType,
   SubscribeType,
   type StageError as IvsStageError,
+  type RemoteStageStream,
   type StageParticipantInfo,
   type StageStream,
+  type StageStreamLayer,
   type StageStrategy,
 } from 'amazon-ivs-web-broadcast';
 import type { ParticipantToken } from '../token/participant-token.js';
 import { AUDIO_BITRATE_KBPS } from '../media/presets.js';
 import { BaseStageClient, type DriverOptions } from './base-client.js';
-import type { JoinOptions, MuteState, RemoteParticipant } from './client.js';
+import type { JoinOptions, LayerChoice, MuteState, RemoteParticipant } from './client.js';
 import { StageError } from './errors.js';
 import type { StatsSample, StreamStatsSample } from './stats-sample.js';
 
@@ -84,6 +86,14 @@ function leftReasonError(reason: StageLeftReason): StageError | null {
   }
 }
 
+/** A layer for a choice among the publisher's layers, ordered by height then bitrate (lowest first). */
+export function pickLayer(layers: readonly StageStreamLayer[], choice: Exclude<LayerChoice, 'auto'>): StageStreamLayer | undefined {
+  const sorted = [...layers].sort((a, b) => a.height - b.height || a.bitrateBps - b.bitrateBps);
+  if (sorted.length === 0) return undefined;
+  const index = choice === 'high' ? sorted.length - 1 : choice === 'medium' && sorted.length >= 3 ? 1 : 0;
+  return sorted[index];
+}
+
 interface RemoteStreams {
   readonly streams: StageStream[];
 }
@@ -108,6 +118,9 @@ export class IvsStageClient extends BaseStageClient {
             ? new LocalStageStream(track, {
                 maxVideoBitrateKbps: options.publish?.quality.maxBitrateKbps,
                 maxFramerate: options.publish?.quality.frameRate,
+                // The SDK's own layered encoding (its default layers); viewers then get the layer their network
+                // fits, or the one they pick (preferredLayerForStream). AWS: real-time-streaming-optimization.html.
+                simulcast: { enabled: true },
               })
             : new LocalStageStream(track, { maxAudioBitrateKbps: AUDIO_BITRATE_KBPS }),
         )
@@ -118,6 +131,11 @@ export class IvsStageClient extends BaseStageClient {
       stageStreamsToPublish: () => this.localStreams,
       shouldPublishParticipant: () => publish,
       shouldSubscribeToParticipant: () => (options.subscribe ? SubscribeType.AUDIO_VIDEO : SubscribeType.NONE),
+      // undefined = the SDK's dynamic adaptation; otherwise the layer the viewer picked for that publisher.
+      preferredLayerForStream: (participant: StageParticipantInfo, stream: RemoteStageStream) => {
+        const choice = this.layerChoices.get(participant.id);
+        return choice === undefined || choice === 'auto' ? undefined : pickLayer(stream.getLayers(), choice);
+      },
     };
     const stage = new Stage(this.token.reveal(), strategy);
     this.stage = stage;
@@ -130,6 +148,11 @@ export class IvsStageClient extends BaseStageClient {
       throw this.joinError ?? fromIvsError(cause);
     }
     if (this.joinError) throw this.joinError;
+  }
+
+  protected async applyPreferredLayer(): Promise<void> {
+    // The SDK asks the strategy again (preferredLayerForStream) for every stream.
+    this.stage?.refreshStrategy();
   }
 
   protected async disconnect(): Promise<void> {
