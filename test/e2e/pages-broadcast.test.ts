@@ -103,6 +103,13 @@ describe('a broadcast seen by two viewers', () => {
     expect(await videoMotion(viewers[1]!.page, tileOf('alice')).then((m) => m.width)).toBe(full);
     await select.selectOption('auto');
     await pollUntil(width, (w) => w === full, 'the top layer again', WAIT_MS);
+    // Simulate network (sandbox only): the preset is accepted by the network lab and logged, then switched off.
+    const sim = viewer.page.locator('[data-testid=net-sim]');
+    await expect(sim.isVisible()).resolves.toBe(true);
+    await sim.selectOption('3g');
+    const applied = translate('en', 'net.applied', { preset: translate('en', 'net.preset.3g') });
+    await pollUntil(() => viewer.page.locator('#log-list').innerText(), (text) => text.includes(applied), 'the preset applied', WAIT_MS);
+    await sim.selectOption('off');
   }), TEST_TIMEOUT_MS);
 
   it('mute and unmute on the broadcaster reach every viewer', step('mute', async () => {
