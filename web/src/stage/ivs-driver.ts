@@ -16,13 +16,13 @@ import {
   type RemoteStageStream,
   type StageParticipantInfo,
   type StageStream,
-  type StageStreamLayer,
   type StageStrategy,
 } from 'amazon-ivs-web-broadcast';
 import type { ParticipantToken } from '../token/participant-token.js';
 import { AUDIO_BITRATE_KBPS } from '../media/presets.js';
 import { BaseStageClient, type DriverOptions } from './base-client.js';
-import type { JoinOptions, LayerChoice, MuteState, RemoteParticipant } from './client.js';
+import type { JoinOptions, MuteState, RemoteParticipant } from './client.js';
+import { pickLayer } from './layers.js';
 import { StageError } from './errors.js';
 import type { StatsSample, StreamStatsSample } from './stats-sample.js';
 
@@ -84,14 +84,6 @@ function leftReasonError(reason: StageLeftReason): StageError | null {
     default:
       return StageError.disconnectedByServer(`left the stage (${reason})`);
   }
-}
-
-/** A layer for a choice among the publisher's layers, ordered by height then bitrate (lowest first). */
-export function pickLayer(layers: readonly StageStreamLayer[], choice: Exclude<LayerChoice, 'auto'>): StageStreamLayer | undefined {
-  const sorted = [...layers].sort((a, b) => a.height - b.height || a.bitrateBps - b.bitrateBps);
-  if (sorted.length === 0) return undefined;
-  const index = choice === 'high' ? sorted.length - 1 : choice === 'medium' && sorted.length >= 3 ? 1 : 0;
-  return sorted[index];
 }
 
 interface RemoteStreams {
