@@ -22,6 +22,7 @@ import { eventsPlugin } from './events/routes.js';
 import { errorHandler, notFoundHandler } from './http-errors.js';
 import { ivsApiPlugin } from './ivs-api/routes.js';
 import { IvsStore } from './ivs-api/store.js';
+import { parseNetworkSpec } from './media/network.js';
 import { registerMedia as registerSfu } from './media/plugin.js';
 import type { MediaDeps, MediaPlane } from './media/types.js';
 import { type SigningKey, generateP384PrivateKeyPem, loadSigningKey } from './tokens/keys.js';
@@ -126,6 +127,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       events: hub,
       ...(config.iceAddresses ? { iceAddresses: config.iceAddresses } : {}),
       maxPublishersPerStage: config.quotas.publishersPerStage,
+      ...(config.network ? { networkRules: parseNetworkSpec(config.network) } : {}),
     });
     hub.attachMedia(media);
   }

@@ -50,6 +50,8 @@ export const SandboxOptions = z.object({
   media: z.boolean().default(true),
   /** ICE host addresses the SFU offers; default: its own choice (loopback and LAN interfaces). */
   iceAddresses: z.array(z.string()).optional(),
+  /** Simulated links at start, e.g. `viewer:loss=5,delay=80;publisher:cap=800` (local/src/media/network.ts). */
+  network: z.string().max(4096).optional(),
 });
 export type SandboxOptionsInput = z.input<typeof SandboxOptions>;
 export type SandboxConfig = z.output<typeof SandboxOptions>;

@@ -3,7 +3,7 @@
  *
  *   npm start -- [--port 8080] [--host 127.0.0.1] [--minting api|self-signed] [--key signing-key.pem]
  *                [--region us-east-1] [--https-key key.pem --https-cert cert.pem] [--no-build | --web-root DIR]
- *                [--verbose]
+ *                [--network SPEC] [--verbose]
  *
  * PORT in the environment sets the port too (the flag wins). --host 0.0.0.0 makes it reachable from phones on the LAN
  * (and the SFU offers the LAN addresses as ICE candidates); phones need HTTPS for the camera (--https-key/--https-cert).
@@ -21,6 +21,7 @@ import { z } from 'zod';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/powertools.js';
 import { MintingMode } from '../../contracts/token-api.js';
 import { DEFAULT_REGION, SandboxOptions } from './config.js';
+import { parseNetworkSpec } from './media/network.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const webBuildModule = join(repoRoot, 'web', 'build.ts');
@@ -39,6 +40,10 @@ const USAGE = `usage: npm start -- [options]
   --https-key FILE --https-cert FILE   serve HTTPS/WSS (phones need a secure origin for the camera)
   --no-build               serve web/dist as it is, without rebuilding the pages
   --web-root DIR           serve the pages in DIR (implies --no-build)
+  --network SPEC           simulated links, e.g. "viewer:loss=5,delay=80;publisher:cap=800"
+                           (who: publisher, viewer, all or a userId; keys loss %, delay ms, jitter ms,
+                           cap kbit/s|none, queue ms; up./down. for one direction; change live with
+                           PUT /sandbox/participants/{id}/network)
   --verbose                request logs and the token API's logs and metrics
   -h, --help               this text
 `;
@@ -54,6 +59,7 @@ const Cli = z.object({
   verbose: z.boolean(),
   build: z.boolean(),
   webRoot: z.string().min(1).optional(),
+  network: z.string().min(1).optional(),
 });
 
 function fail(message: string, usage = false): never {
@@ -76,6 +82,7 @@ function readArgs(): z.infer<typeof Cli> {
         verbose: { type: 'boolean' },
         'no-build': { type: 'boolean' },
         'web-root': { type: 'string' },
+        network: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -99,6 +106,7 @@ function readArgs(): z.infer<typeof Cli> {
     verbose: values.verbose ?? false,
     build: !(values['no-build'] ?? false) && values['web-root'] === undefined,
     webRoot: values['web-root'],
+    network: values.network,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -106,6 +114,13 @@ function readArgs(): z.infer<typeof Cli> {
     fail(`--${flag}: ${issue?.message ?? 'invalid'}`, true);
   }
   if ((parsed.data.httpsKey === undefined) !== (parsed.data.httpsCert === undefined)) fail('--https-key and --https-cert go together', true);
+  if (parsed.data.network !== undefined) {
+    try {
+      parseNetworkSpec(parsed.data.network);
+    } catch (err: unknown) {
+      fail(`--network: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   return parsed.data;
 }
 
@@ -252,6 +267,7 @@ async function main(): Promise<void> {
       ...(signingKeyPem !== undefined ? { signingKeyPem } : {}),
       ...(webRoot !== undefined ? { webRoot } : {}),
       ...(https ? { https } : {}),
+      ...(args.network !== undefined ? { network: args.network } : {}),
       logger: { level: args.verbose ? 'info' : 'warn' },
       ...(tokenApi ? { tokenApi } : {}),
     });

@@ -49,6 +49,14 @@ class FakeClient extends BaseStageClient {
     return { at: 0, streams: [] };
   }
 
+  layerCalls: [string, string][] = [];
+  protected async applyPreferredLayer(participantId: string, choice: string): Promise<void> {
+    this.layerCalls.push([participantId, choice]);
+  }
+  choiceOf(participantId: string): string | undefined {
+    return this.layerChoices.get(participantId);
+  }
+
   // The transport's callbacks, made callable from the tests.
   lose(error: StageError): void {
     this.connectionLost(error);
@@ -338,6 +346,22 @@ describe('BaseStageClient participants, counts and mute', () => {
       'connection idle -> connecting',
       'connection connecting -> connected',
       'connection connected -> disconnected',
+    ]);
+  });
+});
+
+describe('setPreferredLayer', () => {
+  it('keeps a pinned choice per publisher, forgets it on auto, and tells the transport each time', async () => {
+    const c = new FakeClient(token());
+    await c.setPreferredLayer('pub-1', 'low');
+    await c.setPreferredLayer('pub-2', 'high');
+    expect([c.choiceOf('pub-1'), c.choiceOf('pub-2')]).toEqual(['low', 'high']);
+    await c.setPreferredLayer('pub-1', 'auto');
+    expect(c.choiceOf('pub-1')).toBeUndefined();
+    expect(c.layerCalls).toEqual([
+      ['pub-1', 'low'],
+      ['pub-2', 'high'],
+      ['pub-1', 'auto'],
     ]);
   });
 });

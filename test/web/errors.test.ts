@@ -20,6 +20,8 @@ describe('StageError.fromSandbox', () => {
     PAYLOAD_TOO_LARGE: 'serverRejected',
     UNSUPPORTED_MEDIA_TYPE: 'serverRejected',
     TOKEN_REVOKED: 'disconnectedByServer',
+    PARTICIPANT_NOT_FOUND: 'serverRejected',
+    BAD_REQUEST: 'serverRejected',
   };
 
   it.each([...SANDBOX_ERROR_CODES])('maps %s to the reason a page explains', (code) => {

@@ -14,6 +14,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { z } from 'zod';
 import { SandboxError } from '../errors.js';
 import { SANDBOX_PATHS } from '../../../contracts/sandbox-protocol.js';
+import { NetworkLab } from './network.js';
+import { registerNetworkRoutes } from './network-routes.js';
 import { defaultIceAddresses } from './peer.js';
 import { MAX_SDP_BYTES } from './sdp.js';
 import { IVS_MAX_PUBLISHERS_PER_STAGE, Sfu } from './sfu.js';
@@ -65,7 +67,9 @@ export function registerMedia(app: FastifyInstance, deps: MediaDeps): MediaPlane
     maxPublishersPerStage: deps.maxPublishersPerStage ?? IVS_MAX_PUBLISHERS_PER_STAGE,
     events: deps.events,
     log: app.log.child({ module: 'media' }),
+    network: new NetworkLab(deps.networkRules ?? []),
   });
+  registerNetworkRoutes(app, sfu);
   const participants = new WeakMap<FastifyRequest, VerifiedParticipant>();
   const authenticate = async (request: FastifyRequest) => {
     participants.set(request, await deps.verifyBearer(request.headers.authorization));

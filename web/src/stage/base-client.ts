@@ -6,6 +6,7 @@ import type { ParticipantToken } from '../token/participant-token.js';
 import {
   StageClientEvent,
   type JoinOptions,
+  type LayerChoice,
   type LogLevel,
   type MuteState,
   type RemoteParticipant,
@@ -121,6 +122,18 @@ export abstract class BaseStageClient implements StageClient {
   }
 
   abstract collectStats(): Promise<StatsSample>;
+
+  /** Layer choices by publisher participantId; `auto` is not stored. */
+  protected readonly layerChoices = new Map<string, LayerChoice>();
+
+  async setPreferredLayer(participantId: string, choice: LayerChoice): Promise<void> {
+    if (choice === 'auto') this.layerChoices.delete(participantId);
+    else this.layerChoices.set(participantId, choice);
+    await this.applyPreferredLayer(participantId, choice);
+  }
+
+  /** Tells the server (sandbox) or the SDK (IVS) about a changed layer choice. */
+  protected abstract applyPreferredLayer(participantId: string, choice: LayerChoice): Promise<void>;
 
   /** Establishes every session (events, publish, subscriptions); throws StageError. */
   protected abstract connect(options: JoinOptions): Promise<void>;

@@ -79,6 +79,13 @@ export interface StageClientEventMap {
   [StageClientEvent.Log]: DriverLogEntry;
 }
 
+/**
+ * Which simulcast layer a viewer wants of one publisher: `auto` lets the server choose by the viewer's network (IVS:
+ * dynamic adaptation; the sandbox: its SFU's estimate), the others pin a layer when the publisher sends it.
+ */
+export type LayerChoice = 'auto' | 'high' | 'medium' | 'low';
+export const LAYER_CHOICES: readonly LayerChoice[] = ['auto', 'high', 'medium', 'low'];
+
 export interface StageClient {
   readonly driver: DriverKind;
   readonly token: ParticipantToken;
@@ -99,4 +106,6 @@ export interface StageClient {
   participants(): readonly RemoteParticipant[];
   /** Raw WebRTC/SDK statistics of every stream sent and received (reduced by web/src/measure/). */
   collectStats(): Promise<StatsSample>;
+  /** Asks for a simulcast layer of one publisher's video (kept for later subscriptions to it). */
+  setPreferredLayer(participantId: string, choice: LayerChoice): Promise<void>;
 }

@@ -5,10 +5,10 @@
 import { SANDBOX_PATHS, ServerEvent, WS_CLOSE, type ClientMessage, type DisconnectReason, type ParticipantInfo } from '../../../contracts/sandbox-protocol.js';
 import type { ParticipantToken } from '../token/participant-token.js';
 import { BaseStageClient, type DriverOptions } from './base-client.js';
-import type { JoinOptions, MuteState, PublishOptions, RemoteParticipant } from './client.js';
+import type { JoinOptions, LayerChoice, MuteState, PublishOptions, RemoteParticipant } from './client.js';
 import { StageError } from './errors.js';
 import type { StatsSample, StreamStatsSample } from './stats-sample.js';
-import { AUDIO_BITRATE_KBPS } from '../media/presets.js';
+import { AUDIO_BITRATE_KBPS, simulcastEncodings } from '../media/presets.js';
 import {
   PEER_CONNECTION_CONFIG,
   createCompleteOffer,
@@ -120,6 +120,22 @@ export class SandboxStageClient extends BaseStageClient {
   }
 
   /** DELETEs a WHIP/WHEP session without waiting; one that could not be reached is retried by the next connect(). */
+  protected async applyPreferredLayer(participantId: string, choice: LayerChoice): Promise<void> {
+    const location = this.session?.subscriptions.get(participantId)?.location;
+    // Not subscribed yet: the choice is applied when the subscription starts.
+    if (location) await this.putLayer(location, choice);
+  }
+
+  private async putLayer(location: string, choice: LayerChoice): Promise<void> {
+    const res = await fetch(`${location}/layer`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ layer: choice }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (!res.ok) throw StageError.serverRejected(`the sandbox refused the layer choice (HTTP ${res.status})`);
+  }
+
   private endRemoteSession(location: string, token: string): void {
     void deleteSession(location, token).then((gone) => {
       if (!gone) this.undeleted.add(location);
@@ -282,7 +298,8 @@ export class SandboxStageClient extends BaseStageClient {
       pc.addTransceiver(track, {
         direction: 'sendonly',
         streams: [stream],
-        sendEncodings: [{ maxBitrate: quality.maxBitrateKbps * 1000, maxFramerate: quality.frameRate }],
+        // Three layers (rid l/m/h); the SFU forwards each viewer one of them (docs/sfu.md, "Simulcast").
+        sendEncodings: simulcastEncodings(quality),
       });
     }
     for (const track of stream.getAudioTracks()) {
@@ -330,6 +347,8 @@ export class SandboxStageClient extends BaseStageClient {
         const url = whepUrl(this.token.info.whipUrl, participantId);
         const answer = await exchangeSdp(url, this.token.reveal(), offer, 'subscribe', session.abort.signal);
         sub.location = answer.location;
+        const choice = this.layerChoices.get(participantId);
+        if (choice && answer.location) void this.putLayer(answer.location, choice).catch((err: unknown) => this.log('warn', String(err)));
         if (session.subscriptions.get(participantId) !== sub) {
           if (answer.location) void deleteSession(answer.location, this.token.reveal());
           return;
