@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../../bench/lib/chromium.js';
+import { launchChromium } from '../../testkit/chromium.js';
 import { type MediaSandbox, startMediaSandbox } from './media-fixtures.js';
 
 interface Outbound {

@@ -21,7 +21,7 @@
 export const LINK_START_BPS = 8_000_000;
 /** Never ask an encoder for less than this (Chromium's own floor for video is ~30 kbit/s). */
 export const MIN_ESTIMATE_BPS = 50_000;
-export const MAX_ESTIMATE_BPS = LINK_START_BPS;
+const MAX_ESTIMATE_BPS = LINK_START_BPS;
 /**
  * The encoder start rate the SFU announces in a publisher's answer (`x-google-start-bitrate`, sdp.ts): IVS's highest
  * video bitrate, which Chromium clamps to the sender's own maxBitrate (so a 360p preset still starts at its cap).

@@ -11,13 +11,13 @@ import { ImpairedLink, isImpaired, type LinkImpairment, NO_IMPAIRMENT } from './
 import type { VerifiedParticipant } from './types.js';
 
 export type Direction = 'up' | 'down';
-export const DIRECTIONS: readonly Direction[] = ['up', 'down'];
+const DIRECTIONS: readonly Direction[] = ['up', 'down'];
 
-export function toSpec(l: LinkImpairment): LinkImpairmentSpec {
+function toSpec(l: LinkImpairment): LinkImpairmentSpec {
   return { lossPercent: l.lossPercent, delayMs: l.delayMs, jitterMs: l.jitterMs, capKbps: l.capKbps ?? null, queueMs: l.queueMs };
 }
 
-export function fromSpec(s: LinkImpairmentSpec): LinkImpairment {
+function fromSpec(s: LinkImpairmentSpec): LinkImpairment {
   return { lossPercent: s.lossPercent, delayMs: s.delayMs, jitterMs: s.jitterMs, capKbps: s.capKbps ?? undefined, queueMs: s.queueMs };
 }
 

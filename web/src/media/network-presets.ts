@@ -17,7 +17,7 @@ const link = (l: Partial<LinkImpairmentSpec>): LinkImpairmentSpec => ({
   ...l,
 });
 
-export const NETWORK_PRESETS: Readonly<Record<NetworkPresetId, LinkImpairmentSpec>> = {
+const NETWORK_PRESETS: Readonly<Record<NetworkPresetId, LinkImpairmentSpec>> = {
   off: link({}),
   wifi: link({ delayMs: 10, jitterMs: 3, capKbps: 20_000 }),
   '4g': link({ delayMs: 40, jitterMs: 10, lossPercent: 0.5, capKbps: 6_000, queueMs: 300 }),
