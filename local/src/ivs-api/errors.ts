@@ -42,7 +42,15 @@ export class IvsApiError extends Error {
     return new IvsApiError('AccessDeniedException', message);
   }
   static unknownOperation(name: string): IvsApiError {
-    return new IvsApiError('UnknownOperationException', `unknown operation: ${name}`);
+    return new IvsApiError('UnknownOperationException', `unknown operation: ${name.slice(0, 100)}`);
+  }
+  /** An IVS operation the sandbox leaves out (it needs S3, channels or a second stage). */
+  static notEmulated(name: string): IvsApiError {
+    return new IvsApiError(
+      'ValidationException',
+      `${name} is not emulated by the sandbox (no recording, storage, encoder or ingest configurations, compositions or replication); ` +
+        'run it against AWS',
+    );
   }
 
   toBody(): { exceptionMessage: string; message: string } {

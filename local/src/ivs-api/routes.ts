@@ -27,8 +27,9 @@ export interface IvsApiPluginOptions {
 type Body = Record<string, unknown>;
 type Operation = (body: Body, origin: Origin) => unknown;
 
-function operations(store: IvsStore): Record<string, Operation> {
-  return {
+/** A Map, not an object: an operation name is user input, and `__proto__` or `toString` must not find anything. */
+function operations(store: IvsStore): ReadonlyMap<string, Operation> {
+  return new Map<string, Operation>(Object.entries({
     CreateStage: (b, o) => store.createStage(parseInput(S.CreateStageInput, b), o),
     GetStage: (b, o) => store.getStage(parseInput(S.ArnInput, b).arn, o),
     ListStages: (b) => store.listStages(parseInput(S.ListInput, b)),
@@ -45,7 +46,7 @@ function operations(store: IvsStore): Record<string, Operation> {
     GetPublicKey: (b) => store.getPublicKey(parseInput(S.PublicKeyArnInput, b).arn),
     ListPublicKeys: (b) => store.listPublicKeys(parseInput(S.ListInput, b)),
     DeletePublicKey: (b) => store.deletePublicKey(parseInput(S.PublicKeyArnInput, b).arn),
-  };
+  } satisfies Record<string, Operation>));
 }
 
 /** Operations of the IVS API that the sandbox does not emulate: named, so the error says so instead of "unknown". */
@@ -83,9 +84,10 @@ function parseJsonBody(request: FastifyRequest): Body {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw.toString('utf8'));
+    // fatal: invalid UTF-8 is refused, not silently replaced with U+FFFD.
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
   } catch {
-    throw IvsApiError.validation('The request body is not valid JSON');
+    throw IvsApiError.validation('The request body is not valid JSON (UTF-8)');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw IvsApiError.validation('The request body must be a JSON object');
@@ -148,9 +150,10 @@ export async function ivsApiPlugin(app: FastifyInstance, opts: IvsApiPluginOptio
 
   app.post<{ Params: { operation: string } }>('/:operation', async (request, reply) => {
     const name = request.params.operation;
-    const op = ops[name];
+    const op = ops.get(name);
     if (!op) {
-      if (NOT_EMULATED.has(name)) throw IvsApiError.accessDenied(`${name} is not emulated by the sandbox (no recording, compositions or ingest)`);
+      // A ValidationException, not AccessDenied: the call is understood and refused by the sandbox, not by IAM.
+      if (NOT_EMULATED.has(name)) throw IvsApiError.notEmulated(name);
       throw IvsApiError.unknownOperation(name);
     }
     const body = parseJsonBody(request);
