@@ -3,6 +3,7 @@
  * that tells pages why they are dropped, ends peer connections (fastify preClose), then exits. A second signal
  * exits at once.
  */
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type BuildAppOptions, buildApp } from './app.js';
 
@@ -14,9 +15,32 @@ export interface ListenOptions {
 /** A stuck close (a peer that never answers) must not keep Ctrl-C from working. */
 const CLOSE_DEADLINE_MS = 10_000;
 
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * Off loopback, anyone on the network reaches the sandbox: the IVS API then verifies SigV4 against a fresh access key
+ * pair and the dev identity needs a fresh secret (main.ts prints both), unless the caller chose its own.
+ */
+export function networkOptions(host: string, options: BuildAppOptions): BuildAppOptions {
+  const named = host === '0.0.0.0' || host === '::' ? [] : [host.includes(':') ? `[${host}]` : host];
+  const allowedHosts = [...(options.allowedHosts ?? []), ...named];
+  if (isLoopbackHost(host)) return { ...options, allowedHosts };
+  return {
+    ...options,
+    allowedHosts,
+    devBearer: options.devBearer ?? randomBytes(18).toString('base64url'),
+    sigV4Credentials: options.sigV4Credentials ?? {
+      accessKeyId: `AKIASANDBOX${randomBytes(5).toString('hex').toUpperCase()}`,
+      secretAccessKey: randomBytes(30).toString('base64url'),
+    },
+  };
+}
+
 export async function startServer(options: BuildAppOptions & ListenOptions): Promise<FastifyInstance> {
   const { port, host, ...appOptions } = options;
-  const app = await buildApp(appOptions);
+  const app = await buildApp(networkOptions(host, appOptions));
   // Slow or silent clients can't hold sockets forever; SDP offers and API bodies are small and quick.
   app.server.headersTimeout = 15_000;
   app.server.requestTimeout = 30_000;

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SiteConfig } from '../../lambda/token/contract.js';
 import { originOf } from './origin.js';
 import { SANDBOX_PATHS } from './protocol.js';
+import { LOOPBACK_DEV_BEARER } from './security/dev-identity.js';
 
 export interface WebPluginOptions {
   /** Built pages; nothing is served statically when undefined. */
@@ -13,6 +14,8 @@ export interface WebPluginOptions {
   readonly stageArn: string;
   readonly region: string;
   readonly viewerAccess: SiteConfig['viewerAccess'];
+  /** Handed to pages only when it is the loopback default (`dev`); a real secret stays with whoever started it. */
+  readonly devBearer: string;
 }
 
 export async function webPlugin(app: FastifyInstance, opts: WebPluginOptions): Promise<void> {
@@ -25,6 +28,7 @@ export async function webPlugin(app: FastifyInstance, opts: WebPluginOptions): P
       region: opts.region,
       stageArn: opts.stageArn,
       viewerAccess: opts.viewerAccess,
+      ...(opts.devBearer === LOOPBACK_DEV_BEARER ? { sandboxBearer: opts.devBearer } : {}),
     };
     // Pages read this at load; a stale copy after a restart (new stage ARN) would point at a deleted stage.
     return reply.header('cache-control', 'no-store').send(config);

@@ -6,6 +6,9 @@
 export const IVS_ERROR_STATUS = {
   ValidationException: 400,
   AccessDeniedException: 403,
+  // SigV4 failures (off loopback, where signatures are verified), named as AWS names them.
+  InvalidSignatureException: 403,
+  UnrecognizedClientException: 403,
   ResourceNotFoundException: 404,
   UnknownOperationException: 404,
   ConflictException: 409,
