@@ -182,6 +182,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     region: config.region,
     viewerAccess: config.viewerAccess,
     devBearer: config.devBearer,
+    https: https !== undefined,
   });
   return app;
 }

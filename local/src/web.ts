@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { SiteConfig } from '../../lambda/token/contract.js';
+import { securityHeaders } from '../../lib/csp.js';
 import { originOf } from './origin.js';
 import { SANDBOX_PATHS } from './protocol.js';
 import { LOOPBACK_DEV_BEARER } from './security/dev-identity.js';
@@ -16,9 +17,15 @@ export interface WebPluginOptions {
   readonly viewerAccess: SiteConfig['viewerAccess'];
   /** Handed to pages only when it is the loopback default (`dev`); a real secret stays with whoever started it. */
   readonly devBearer: string;
+  readonly https: boolean;
 }
 
 export async function webPlugin(app: FastifyInstance, opts: WebPluginOptions): Promise<void> {
+  // CloudFront's policy, so a CSP violation shows up here before a deploy. The API and media are same-origin here.
+  const headers = securityHeaders({ connect: [] }, { https: opts.https });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.headers(headers);
+  });
   app.get(SANDBOX_PATHS.config, async (request, reply) => {
     const origin = originOf(request);
     if (!origin) return reply.code(400).send({ error: { code: 'INVALID_REQUEST', message: 'the Host header is not a valid host[:port]' } });

@@ -3,23 +3,30 @@
  * the authorizer routes, DNS-rebinding Host names (HTTP and WebSocket upgrades), framework-level rejections in the
  * project's shapes, and SigV4 verified with the real AWS SDK client when the sandbox has an access key pair.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { IVSRealTimeClient, ListStagesCommand } from '@aws-sdk/client-ivs-realtime';
 import WebSocket from 'ws';
 import { SiteConfig } from '../../lambda/token/contract.js';
+import { PERMISSIONS_POLICY, REFERRER_POLICY, contentSecurityPolicy } from '../../lib/csp.js';
 import { networkOptions } from '../../local/src/server.js';
 import { type RunningSandbox, SIGV4_HEADER, startSandbox } from './helpers.js';
 
 let sb: RunningSandbox;
 let port: number;
+const webRoot = mkdtempSync(join(tmpdir(), 'hardening-web-'));
 beforeAll(async () => {
-  sb = await startSandbox({ allowedHosts: ['stage.example.test'], media: true, iceAddresses: ['127.0.0.1'] });
+  writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>t</title>');
+  sb = await startSandbox({ allowedHosts: ['stage.example.test'], media: true, iceAddresses: ['127.0.0.1'], webRoot });
   port = Number(new URL(sb.url).port);
 });
 afterAll(async () => {
   await sb.close();
+  rmSync(webRoot, { recursive: true, force: true });
 });
 
 /** One HTTP/1.1 request with a Host header of our choosing (fetch won't set Host). */
@@ -126,6 +133,33 @@ describe('the dev identity', () => {
     const loop = networkOptions('127.0.0.1', {});
     expect(loop.devBearer).toBeUndefined();
     expect(loop.sigV4Credentials).toBeUndefined();
+  });
+});
+
+describe('the pages get CloudFront\'s security headers (lib/csp.ts)', () => {
+  it('sends the same CSP (same-origin API, no upgrade on plain http) and headers with pages and config.json', async () => {
+    for (const path of ['/', '/index.html', '/config.json']) {
+      const res = await fetch(`${sb.url}${path}`);
+      expect(res.status).toBe(200);
+      expect({
+        path,
+        csp: res.headers.get('content-security-policy'),
+        nosniff: res.headers.get('x-content-type-options'),
+        frame: res.headers.get('x-frame-options'),
+        referrer: res.headers.get('referrer-policy'),
+        permissions: res.headers.get('permissions-policy'),
+        hsts: res.headers.get('strict-transport-security'),
+      }).toEqual({
+        path,
+        csp: contentSecurityPolicy({ connect: [] }, { upgradeInsecureRequests: false }),
+        nosniff: 'nosniff',
+        frame: 'DENY',
+        referrer: REFERRER_POLICY,
+        permissions: PERMISSIONS_POLICY,
+        hsts: null,
+      });
+    }
+    expect(contentSecurityPolicy({ connect: [] })).toMatch(/upgrade-insecure-requests$/);
   });
 });
 
