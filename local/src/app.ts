@@ -19,7 +19,7 @@ import { type SandboxConfig, type SandboxOptionsInput, parseSandboxOptions } fro
 import { EventsHub } from './events/hub.js';
 import { recordMediaErrors } from './events/media-errors.js';
 import { eventsPlugin } from './events/routes.js';
-import { clientErrorHandler, frameworkErrors, isIvsApiPath } from './framework-errors.js';
+import { clientErrorHandler, frameworkErrors, isIvsApiRequest } from './framework-errors.js';
 import { errorHandler, notFoundHandler } from './http-errors.js';
 import { ivsApiPlugin } from './ivs-api/routes.js';
 import { IvsStore } from './ivs-api/store.js';
@@ -156,7 +156,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   registerHostCheck(app, {
     allowedHosts: config.allowedHosts,
     reject: (request, reply, message) =>
-      isIvsApiPath(request.url)
+      isIvsApiRequest(request.method, request.url)
         ? reply
             .code(421)
             .header('x-amzn-ErrorType', 'AccessDeniedException')

@@ -7,9 +7,15 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
+/** Single-segment POSTs that are the sandbox's own, not IVS operations (local/src/app.ts route map). */
+const OWN_POST_ROUTES = new Set(['whip', 'api']);
+
 /** `POST /<Operation>` and `/tags/...` are the IVS API (local/src/app.ts route map). */
-export function isIvsApiPath(path: string): boolean {
-  return /^\/(?:[A-Z][^/?]*(?:\?|$)|tags(?:\/|\?|$))/.test(path);
+export function isIvsApiRequest(method: string, url: string): boolean {
+  const path = url.split('?', 1)[0] ?? '';
+  if (path === '/tags' || path.startsWith('/tags/')) return true;
+  const single = /^\/([^/]*)$/.exec(path);
+  return method.toUpperCase() === 'POST' && single !== null && !OWN_POST_ROUTES.has(single[1] ?? '');
 }
 
 interface Rejection {
@@ -30,7 +36,7 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
       : error.code === 'FST_ERR_BAD_URL'
         ? { status: 400, code: 'INVALID_URL', message: 'the URL is not valid percent-encoding' }
         : { status: 400, code: 'INVALID_REQUEST', message: error.message };
-  if (isIvsApiPath(request.url)) {
+  if (isIvsApiRequest(request.method, request.url)) {
     void reply.code(r.status).header('x-amzn-ErrorType', 'ValidationException').type('application/json').send(ivsBody(r.message));
     return;
   }
@@ -38,9 +44,10 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 }
 
 /** The request line of a rejected request, from the bytes Node's parser kept (err.rawPacket), when it has one. */
-function requestPath(err: Error): string {
+function requestLine(err: Error): { method: string; url: string } {
   const raw = 'rawPacket' in err && Buffer.isBuffer(err.rawPacket) ? err.rawPacket.subarray(0, 2048).toString('latin1') : '';
-  return /^[A-Z]+ (\S+) HTTP\//.exec(raw)?.[1] ?? '';
+  const m = /^([A-Z]+) (\S+) HTTP\//.exec(raw);
+  return { method: m?.[1] ?? '', url: m?.[2] ?? '' };
 }
 
 /** fastify's `clientErrorHandler` option: what Node's HTTP parser refuses, answered in our shapes. */
@@ -52,7 +59,8 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? { status: 408, code: 'REQUEST_TIMEOUT', message: 'the request took too long to arrive' }
         : { status: 400, code: 'MALFORMED_REQUEST', message: 'the request is not well-formed HTTP/1.1' };
-  const ivs = isIvsApiPath(requestPath(err));
+  const line = requestLine(err);
+  const ivs = isIvsApiRequest(line.method, line.url);
   const body = ivs ? ivsBody(r.message) : JSON.stringify({ error: { code: r.code, message: r.message } });
   if (socket.writable) {
     socket.write(
