@@ -14,6 +14,11 @@ export interface ListenOptions {
 
 /** A stuck close (a peer that never answers) must not keep Ctrl-C from working. */
 const CLOSE_DEADLINE_MS = 10_000;
+/**
+ * A group signal reaches this process twice: from the terminal or CI runner, and relayed by npm to its child a few
+ * milliseconds later. A repeat this soon is that copy, not a person asking to stop right now.
+ */
+export const RELAYED_SIGNAL_WINDOW_MS = 500;
 
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
@@ -50,14 +55,19 @@ export async function startServer(options: BuildAppOptions & ListenOptions): Pro
 }
 
 /** Closes `app` on SIGINT/SIGTERM and exits; returns a function that removes the handlers (tests). */
-export function closeOnSignals(app: FastifyInstance, onClosed: (code: number) => void = (code) => process.exit(code)): () => void {
-  let closing = false;
+export function closeOnSignals(
+  app: FastifyInstance,
+  onClosed: (code: number) => void = (code) => process.exit(code),
+  nowMs: () => number = () => performance.now(),
+): () => void {
+  let closingSince: number | undefined;
   const handler = (signal: NodeJS.Signals): void => {
-    if (closing) {
+    if (closingSince !== undefined) {
+      if (nowMs() - closingSince < RELAYED_SIGNAL_WINDOW_MS) return;
       onClosed(1);
       return;
     }
-    closing = true;
+    closingSince = nowMs();
     app.log.info({ signal }, 'closing');
     const deadline = setTimeout(() => onClosed(1), CLOSE_DEADLINE_MS);
     deadline.unref();
