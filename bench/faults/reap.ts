@@ -8,8 +8,8 @@
  */
 import { parseArgs } from 'node:util';
 import { RTCRtpCodecParameters } from 'werift';
-import { createClientPeer } from '../clients/client-peer.js';
-import { publish } from '../clients/whip-publisher.js';
+import { createClientPeer } from '../../testkit/webrtc/peer.js';
+import { publish } from '../../testkit/webrtc/publisher.js';
 import { buildApp } from '../../local/src/app.js';
 
 const { values } = parseArgs({ options: { sessions: { type: 'string', default: '300' }, cycles: { type: 'string', default: '3' }, port: { type: 'string', default: '18320' } } });

@@ -11,15 +11,15 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { summarize } from '../lib/percentiles.js';
+import { summarize } from '../../web/src/measure/percentiles.js';
 import type { BenchResult } from '../lib/schema.js';
 
 const run = promisify(execFile);
 
-export const LAMBDA_ENTRY = 'lambda/token/handler.ts';
+const LAMBDA_ENTRY = 'lambda/token/handler.ts';
 
 /** The environment a deployed token function gets (values are shapes, not real resources). */
-export const LAMBDA_ENV: Readonly<Record<string, string>> = {
+const LAMBDA_ENV: Readonly<Record<string, string>> = {
   AWS_REGION: 'us-east-1',
   AWS_LAMBDA_FUNCTION_NAME: 'bench-token',
   STAGE_ARN: 'arn:aws:ivs:us-east-1:123456789012:stage/AbCdEfGh1234',

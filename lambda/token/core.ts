@@ -4,16 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import {
-  LIMITS,
-  PUBLISHERS_GROUP,
-  type Capability,
-  type CreateTokenRequest,
-  type Role,
-  type ViewerAccess,
-} from './contract.js';
+import { LIMITS, PUBLISHERS_GROUP, type Capability, type CreateTokenRequest, type Role, type ViewerAccess } from '../../contracts/token-api.js';
 import { ApiError } from './errors.js';
-import { buildIvsTokenClaims, type IvsTokenClaims } from './ivs-token.js';
+import { buildIvsTokenClaims, type IvsTokenClaims } from '../../contracts/ivs-token.js';
 
 /** publisher = PUBLISH + SUBSCRIBE (a host also watches the others); viewer = SUBSCRIBE. */
 export function capabilitiesFor(role: Role): Capability[] {
@@ -212,7 +205,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-export function issueToApiError(issue: Issue | undefined, input: unknown, allowedFields: readonly string[]): ApiError {
+function issueToApiError(issue: Issue | undefined, input: unknown, allowedFields: readonly string[]): ApiError {
   if (issue === undefined) return ApiError.invalidRequest('request is not valid');
   const path = issue.path.map(String);
   const field = path.length > 0 ? path.join('.') : undefined;

@@ -7,10 +7,10 @@
 import { CreateParticipantTokenCommand, GetStageCommand, type IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { SignJWT, importPKCS8, type CryptoKey } from 'jose';
 import { z } from 'zod';
-import type { Capability, MintingMode } from './contract.js';
+import type { Capability, MintingMode } from '../../contracts/token-api.js';
 import { claimsFor, randomId, type TokenPlan } from './core.js';
 import { ApiError } from './errors.js';
-import { IVS_TOKEN_ALG, type IvsTokenClaims } from './ivs-token.js';
+import { IVS_TOKEN_ALG, type IvsTokenClaims } from '../../contracts/ivs-token.js';
 
 export interface MintedToken {
   readonly token: string;
@@ -99,12 +99,12 @@ export function createEndpointResolver(
 }
 
 /** PKCS#8 PEM → signing key, checked to be a P-384 EC key (ES384) so a wrong secret fails loudly at first use. */
-export async function importSigningKey(pem: string): Promise<CryptoKey> {
+async function importSigningKey(pem: string): Promise<CryptoKey> {
   return importPKCS8(pem, IVS_TOKEN_ALG);
 }
 
 /** Sign IVS token claims with exactly the header IVS documents for key-pair tokens. */
-export async function signIvsToken(key: CryptoKey, claims: IvsTokenClaims, publicKeyArn: string): Promise<string> {
+async function signIvsToken(key: CryptoKey, claims: IvsTokenClaims, publicKeyArn: string): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg: IVS_TOKEN_ALG, typ: 'JWT', kid: publicKeyArn }).sign(key);
 }
 

@@ -17,8 +17,8 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { API_ROUTES } from '../../lambda/token/contract.js';
-import type { MintingMode, ViewerAccess } from '../../lambda/token/contract.js';
+import { API_ROUTES } from '../../contracts/token-api.js';
+import type { MintingMode, ViewerAccess } from '../../contracts/token-api.js';
 import { appFunction, stackLogGroup } from '../defaults.js';
 import type { Auth } from './auth.js';
 import type { IvsStage } from './stage.js';
@@ -35,7 +35,7 @@ export type Minting = { readonly mode: 'api' } | { readonly mode: 'self-signed';
 export const CREATE_PARTICIPANT_TOKEN_TPS = 50;
 
 /** Per-route limits of the two token routes, keyed by API Gateway route key; their rates sum to the quota. */
-export const TOKEN_ROUTE_THROTTLE = {
+const TOKEN_ROUTE_THROTTLE = {
   [`${API_ROUTES.createToken.method} ${API_ROUTES.createToken.path}`]: { rateLimit: 30, burstLimit: 60 },
   [`${API_ROUTES.createTokenAuthenticated.method} ${API_ROUTES.createTokenAuthenticated.path}`]: { rateLimit: 20, burstLimit: 40 },
 } as const satisfies Record<string, { rateLimit: number; burstLimit: number }>;

@@ -1,11 +1,11 @@
 /** Sandbox configuration, validated once at boot (zod); everything else reads the parsed value. */
 import { z } from 'zod';
-import { MintingMode, ViewerAccess } from '../../lambda/token/contract.js';
+import { MintingMode, ViewerAccess } from '../../contracts/token-api.js';
 
 export const DEFAULT_REGION = 'us-east-1';
 /** A documentation account id: obviously fake, and never a real account. */
-export const DEFAULT_ACCOUNT_ID = '123456789012';
-export const DEFAULT_STAGE_NAME = 'sandbox-stage';
+const DEFAULT_ACCOUNT_ID = '123456789012';
+const DEFAULT_STAGE_NAME = 'sandbox-stage';
 
 export const SandboxOptions = z.object({
   region: z

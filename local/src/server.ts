@@ -20,7 +20,7 @@ const CLOSE_DEADLINE_MS = 10_000;
  */
 export const RELAYED_SIGNAL_WINDOW_MS = 500;
 
-export function isLoopbackHost(host: string): boolean {
+function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { IVSRealTimeClient, ListStagesCommand } from '@aws-sdk/client-ivs-realtime';
 import WebSocket from 'ws';
-import { SiteConfig } from '../../lambda/token/contract.js';
+import { SiteConfig } from '../../contracts/site-config.js';
 import { PERMISSIONS_POLICY, REFERRER_POLICY, contentSecurityPolicy } from '../../lib/csp.js';
 import { networkOptions } from '../../local/src/server.js';
 import { type RunningSandbox, SIGV4_HEADER, startSandbox } from './helpers.js';

@@ -13,7 +13,7 @@ import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PUBLISHERS_GROUP } from '../../../lambda/token/contract.js';
+import { PUBLISHERS_GROUP } from '../../../contracts/token-api.js';
 import { createHandler, type TokenApiHandler } from '../../../lambda/token/app.js';
 import type { SandboxConfig } from '../config.js';
 import type { Origin } from '../ivs-api/store.js';
@@ -21,17 +21,17 @@ import { originOf } from '../origin.js';
 import { UNAUTHORIZED_BODY, hasDevBearer } from '../security/dev-identity.js';
 import { type JwtClaims, buildApiGatewayEvent, lambdaContext, lookupRoute, mapLambdaResult } from './event.js';
 
-export const API_PREFIX = '/api';
+const API_PREFIX = '/api';
 
 /** The sandbox's stand-in for a signed-in Cognito broadcaster (what API Gateway's JWT authorizer would pass on). */
-export const DEV_BROADCASTER_CLAIMS: JwtClaims = {
+const DEV_BROADCASTER_CLAIMS: JwtClaims = {
   sub: 'dev-broadcaster',
   'cognito:username': 'dev-broadcaster',
   'cognito:groups': `[${PUBLISHERS_GROUP}]`,
   token_use: 'id',
 };
 /** With viewerAccess=signed-in, /tokens is behind the authorizer too: viewers get a signed-in identity outside the group. */
-export const DEV_VIEWER_CLAIMS: JwtClaims = { sub: 'dev-viewer', 'cognito:username': 'dev-viewer', 'cognito:groups': '[]', token_use: 'id' };
+const DEV_VIEWER_CLAIMS: JwtClaims = { sub: 'dev-viewer', 'cognito:username': 'dev-viewer', 'cognito:groups': '[]', token_use: 'id' };
 
 /** Larger than the handler's own limit (8 KB), so the handler, not the mount, answers oversize bodies as in AWS. */
 const BODY_LIMIT_BYTES = 64 * 1024;

@@ -3,34 +3,34 @@
  * patterns, ranges), so bad input fails here the way it fails in AWS: 400 ValidationException naming the member.
  */
 import { z } from 'zod';
-import { LIMITS } from '../../../lambda/token/contract.js';
-import { PUBLIC_KEY_ARN_PATTERN, STAGE_ARN_PATTERN } from '../tokens/verify.js';
+import { LIMITS } from '../../../contracts/token-api.js';
+import { PUBLIC_KEY_ARN_PATTERN, STAGE_ARN_PATTERN } from '../../../contracts/ids.js';
 import { IvsApiError } from './errors.js';
 
 const pattern = (re: RegExp) => `Member must satisfy regular expression pattern: ${re.source.replace(/^\^|\$$/g, '')}`;
 const maxLen = (n: number) => `Member must have length less than or equal to ${n}`;
 const minLen = (n: number) => `Member must have length greater than or equal to ${n}`;
 
-export const StageArn = z.string().min(1, minLen(1)).max(128, maxLen(128)).regex(STAGE_ARN_PATTERN, pattern(STAGE_ARN_PATTERN));
-export const PublicKeyArn = z
+const StageArn = z.string().min(1, minLen(1)).max(128, maxLen(128)).regex(STAGE_ARN_PATTERN, pattern(STAGE_ARN_PATTERN));
+const PublicKeyArn = z
   .string()
   .min(1, minLen(1))
   .max(128, maxLen(128))
   .regex(PUBLIC_KEY_ARN_PATTERN, pattern(PUBLIC_KEY_ARN_PATTERN));
 const RESOURCE_ARN_PATTERN = /^arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]+\/[a-zA-Z0-9-]+$/;
-export const ResourceArn = z.string().min(1, minLen(1)).max(128, maxLen(128)).regex(RESOURCE_ARN_PATTERN, pattern(RESOURCE_ARN_PATTERN));
+const ResourceArn = z.string().min(1, minLen(1)).max(128, maxLen(128)).regex(RESOURCE_ARN_PATTERN, pattern(RESOURCE_ARN_PATTERN));
 
 const NAME_PATTERN = /^[a-zA-Z0-9-_]*$/;
 const Name = z.string().max(128, maxLen(128)).regex(NAME_PATTERN, pattern(NAME_PATTERN));
 
 const SESSION_ID_PATTERN = /^st-[a-zA-Z0-9]+$/;
-export const StageSessionId = z
+const StageSessionId = z
   .string()
   .length(16, 'Member must have length 16')
   .regex(SESSION_ID_PATTERN, pattern(SESSION_ID_PATTERN));
 
 const PARTICIPANT_ID_PATTERN = /^[a-zA-Z0-9-]*$/;
-export const ParticipantId = z.string().max(64, maxLen(64)).regex(PARTICIPANT_ID_PATTERN, pattern(PARTICIPANT_ID_PATTERN));
+const ParticipantId = z.string().max(64, maxLen(64)).regex(PARTICIPANT_ID_PATTERN, pattern(PARTICIPANT_ID_PATTERN));
 // DisconnectParticipant's participantId is a ParticipantTokenId in the IVS model, whose pattern allows `_`.
 const PARTICIPANT_TOKEN_ID_PATTERN = /^[a-zA-Z0-9-_]*$/;
 const ParticipantTokenId = z.string().max(64, maxLen(64)).regex(PARTICIPANT_TOKEN_ID_PATTERN, pattern(PARTICIPANT_TOKEN_ID_PATTERN));
@@ -68,7 +68,7 @@ const TagKey = z
   .min(1, 'tag keys must have length greater than or equal to 1')
   .max(128, 'tag keys must have length less than or equal to 128')
   .refine((k) => !RESERVED_TAG_PREFIX.test(k), 'tag keys must not begin with the reserved prefix aws:');
-export const Tags = safeRecord(TagKey, z.string().max(256, 'tag values must have length less than or equal to 256'), 'tags').refine(
+const Tags = safeRecord(TagKey, z.string().max(256, 'tag values must have length less than or equal to 256'), 'tags').refine(
   (t) => Object.keys(t).length <= 50,
   'Member must have at most 50 entries',
 );

@@ -9,7 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import { IvsApiError } from './errors.js';
 
 /** The service's signing name is "ivs". */
-export const SIGNING_SERVICE = 'ivs';
+const SIGNING_SERVICE = 'ivs';
 
 // Credential=<key>/<yyyymmdd>/<region>/ivs/aws4_request; the service's signing name is "ivs".
 const SIGV4_PATTERN =

@@ -17,7 +17,7 @@ export interface HostCheckOptions {
 }
 
 /** `host[:port]` → lower-case host without the port (IPv6 keeps its brackets). */
-export function hostnameOf(hostHeader: string): string {
+function hostnameOf(hostHeader: string): string {
   const h = hostHeader.trim().toLowerCase();
   if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
   return h.replace(/:\d*$/, '');

@@ -1,0 +1,109 @@
+/**
+ * The sandbox's media and event protocol, shared by the sandbox server (local/) and its page driver (web/).
+ *
+ * A sandbox participant token (same claims as IVS) carries `whip_url` = `<origin>/whip` and
+ * `events_url` = `ws(s)://<origin>/events`. With that token as `Authorization: Bearer`:
+ *  - publish:   POST  <whip_url>                       SDP offer -> 201 SDP answer, Location: <origin>/whip/sessions/<id>
+ *  - subscribe: POST  <origin>/whep/<publisherParticipantId>  SDP offer -> 201 SDP answer, Location: <origin>/whep/sessions/<id>
+ *  - stop:      DELETE the Location URL
+ * Offers are non-trickle (gathering complete); the server is ICE-lite on loopback/LAN addresses only.
+ * Errors are `{error:{code,message}}` with a 4xx status (see SandboxErrorCode).
+ *
+ * Events: open a WebSocket to events_url and send `{"type":"hello","token":"..."}` first (never in the URL, so it
+ * stays out of access logs); the server answers `welcome` then pushes ServerEvent messages.
+ */
+import * as z from './zod.js';
+
+export const SANDBOX_PATHS = {
+  whip: '/whip',
+  whipSession: '/whip/sessions/:sessionId',
+  whep: '/whep/:participantId',
+  whepSession: '/whep/sessions/:sessionId',
+  events: '/events',
+  /** The token API (lambda/ handler) is mounted here; config.json apiUrl points at it. */
+  api: '/api',
+  config: '/config.json',
+} as const;
+
+export const SANDBOX_ERROR_CODES = [
+  'TOKEN_MISSING',
+  'TOKEN_MALFORMED',
+  'TOKEN_INVALID_SIGNATURE',
+  'TOKEN_EXPIRED',
+  'TOKEN_WRONG_STAGE',
+  'TOKEN_IN_USE',
+  'CAPABILITY_MISSING',
+  'STAGE_NOT_FOUND',
+  'STAGE_FULL',
+  'PUBLISHER_NOT_FOUND',
+  'SESSION_NOT_FOUND',
+  'BAD_SDP',
+  'UNSUPPORTED_CODEC',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  /** DisconnectParticipant revokes the participant (as IVS does): its token can't rejoin the stage. */
+  'TOKEN_REVOKED',
+] as const;
+export const SandboxErrorCode = z.enum(SANDBOX_ERROR_CODES);
+export type SandboxErrorCode = z.infer<typeof SandboxErrorCode>;
+
+export const ParticipantInfo = z.object({
+  participantId: z.string(),
+  userId: z.string(),
+  attributes: z.record(z.string(), z.string()),
+  published: z.boolean(),
+  audioMuted: z.boolean(),
+  videoMuted: z.boolean(),
+  /** ISO-8601 */
+  joinedAt: z.string(),
+});
+export type ParticipantInfo = z.infer<typeof ParticipantInfo>;
+
+export const Counts = z.object({
+  publishers: z.number().check(z.int(), z.nonnegative()),
+  subscribers: z.number().check(z.int(), z.nonnegative()),
+});
+export type Counts = z.infer<typeof Counts>;
+
+/** Why the server ended a participant's connection. */
+export const DisconnectReason = z.enum(['disconnectedByApi', 'stageDeleted', 'tokenExpired', 'replaced', 'serverShutdown']);
+export type DisconnectReason = z.infer<typeof DisconnectReason>;
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), token: z.string() }),
+  z.object({ type: z.literal('mute'), audio: z.boolean(), video: z.boolean() }),
+  z.object({ type: z.literal('ping'), t: z.number() }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+export const ServerEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('welcome'),
+    participantId: z.string(),
+    userId: z.string(),
+    stageArn: z.string(),
+    sessionId: z.string(),
+    participants: z.array(ParticipantInfo),
+    counts: Counts,
+  }),
+  z.object({ type: z.literal('participantJoined'), participant: ParticipantInfo }),
+  z.object({ type: z.literal('participantLeft'), participantId: z.string() }),
+  z.object({ type: z.literal('participantPublished'), participant: ParticipantInfo }),
+  z.object({ type: z.literal('participantUnpublished'), participantId: z.string() }),
+  z.object({ type: z.literal('participantUpdated'), participant: ParticipantInfo }),
+  z.object({ type: z.literal('counts'), counts: Counts }),
+  z.object({ type: z.literal('disconnected'), reason: DisconnectReason, message: z.string() }),
+  z.object({ type: z.literal('error'), code: SandboxErrorCode, message: z.string() }),
+  z.object({ type: z.literal('pong'), t: z.number(), serverMs: z.number() }),
+]);
+export type ServerEvent = z.infer<typeof ServerEvent>;
+
+/** WebSocket close codes the server uses (4000-4999 are application-defined). */
+export const WS_CLOSE = {
+  unauthorized: 4401,
+  forbidden: 4403,
+  notFound: 4404,
+  tokenInUse: 4409,
+  disconnected: 4410,
+  helloTimeout: 4408,
+} as const;
