@@ -19,6 +19,7 @@ import { type SandboxConfig, type SandboxOptionsInput, parseSandboxOptions } fro
 import { EventsHub } from './events/hub.js';
 import { recordMediaErrors } from './events/media-errors.js';
 import { eventsPlugin } from './events/routes.js';
+import { clientErrorHandler, frameworkErrors, isIvsApiRequest } from './framework-errors.js';
 import { errorHandler, notFoundHandler } from './http-errors.js';
 import { ivsApiPlugin } from './ivs-api/routes.js';
 import { IvsStore } from './ivs-api/store.js';
@@ -28,6 +29,7 @@ import type { MediaDeps, MediaPlane } from './media/types.js';
 import { type SigningKey, generateP384PrivateKeyPem, loadSigningKey } from './tokens/keys.js';
 import { createTokenMinter } from './tokens/mint.js';
 import { TokenVerifier } from './tokens/verify.js';
+import { registerHostCheck } from './security/host-check.js';
 import { webPlugin } from './web.js';
 
 /** Events messages are a token plus a little JSON; anything much larger is not a client of ours. */
@@ -92,6 +94,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     trustProxy: 'loopback',
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
@@ -151,8 +155,20 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.addHook('preClose', async () => {
     await media?.close();
   });
+  // After @fastify/websocket's own onRequest hook, so a refused upgrade's socket is closed with the reply.
+  registerHostCheck(app, {
+    allowedHosts: config.allowedHosts,
+    reject: (request, reply, message) =>
+      isIvsApiRequest(request.method, request.url)
+        ? reply
+            .code(421)
+            .header('x-amzn-ErrorType', 'AccessDeniedException')
+            .type('application/json')
+            .send(JSON.stringify({ exceptionMessage: message, message }))
+        : reply.code(421).send({ error: { code: 'MISDIRECTED_REQUEST', message } }),
+  });
 
-  await app.register(ivsApiPlugin, { store, config });
+  await app.register(ivsApiPlugin, { store, config, nowMs });
   await app.register(eventsPlugin, { hub });
   await app.register(tokenApiPlugin, {
     config,
@@ -168,6 +184,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     stageArn: defaultStageArn,
     region: config.region,
     viewerAccess: config.viewerAccess,
+    devBearer: config.devBearer,
+    https: https !== undefined,
   });
   return app;
 }

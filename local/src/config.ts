@@ -26,6 +26,18 @@ export const SandboxOptions = z.object({
    * never verified (any credentials work).
    */
   requireSigV4: z.boolean().default(true),
+  /**
+   * When set, the IVS API verifies SigV4 signatures against this key pair (as AWS does) instead of checking only the
+   * header's shape. startServer sets a fresh pair off loopback (local/src/ivs-api/sigv4.ts).
+   */
+  sigV4Credentials: z.object({ accessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/), secretAccessKey: z.string().min(16) }).optional(),
+  /**
+   * The bearer the dev identity (the sandbox's signed-in user) needs on the token API's authorizer routes. `dev` is the
+   * loopback default and the only value config.json hands to pages; off loopback startServer makes a random one.
+   */
+  devBearer: z.string().min(1).regex(/^\S+$/, 'devBearer must not contain spaces').default('dev'),
+  /** Host names (besides loopback names and the bound address) that requests may name in Host (DNS-rebinding guard). */
+  allowedHosts: z.array(z.string().min(1)).default([]),
   quotas: z
     .object({
       /** IVS default: 100 stages per account and region. */

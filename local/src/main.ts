@@ -33,7 +33,9 @@ const STRAY_HANDLE_GRACE_MS = 5000;
 
 const USAGE = `usage: npm start -- [options]
   --port N                 port to listen on (default: $PORT or 8080; 0 = any free port)
-  --host ADDR              address to listen on (default 127.0.0.1; 0.0.0.0 = reachable from the LAN)
+  --host ADDR              address to listen on (default 127.0.0.1; 0.0.0.0 = reachable from the LAN: the IVS API
+                           then verifies SigV4 and the dev identity needs a secret, both printed at start)
+  --public-url URL         a URL the sandbox is reached at (a tunnel, a DNS name): its host is accepted in Host
   --minting api|self-signed  how the token API mints: CreateParticipantToken (default) or a self-signed key
   --key FILE               PEM P-384 private key that signs the emulator's tokens (default: a new key per start)
   --region REGION          region in ARNs (default us-east-1)
@@ -60,6 +62,7 @@ const Cli = z.object({
   build: z.boolean(),
   webRoot: z.string().min(1).optional(),
   network: z.string().min(1).optional(),
+  publicUrl: z.url().optional(),
 });
 
 function fail(message: string, usage = false): never {
@@ -83,6 +86,7 @@ function readArgs(): z.infer<typeof Cli> {
         'no-build': { type: 'boolean' },
         'web-root': { type: 'string' },
         network: { type: 'string' },
+        'public-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -107,6 +111,7 @@ function readArgs(): z.infer<typeof Cli> {
     build: !(values['no-build'] ?? false) && values['web-root'] === undefined,
     webRoot: values['web-root'],
     network: values.network,
+    publicUrl: values['public-url'],
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -181,6 +186,8 @@ interface BannerInput {
   readonly minting: 'api' | 'self-signed';
   readonly region: string;
   readonly media: boolean;
+  readonly devBearer: string;
+  readonly sigV4?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
 /** What `npm start` prints once it listens: where the pages are and how to get tokens (never a token itself). */
@@ -202,12 +209,17 @@ function banner(b: BannerInput): string {
     ...pageLines,
     '',
     `  stage       ${b.stageArn}`,
-    `  IVS API     aws ivs-realtime list-stages --endpoint-url ${local} --region ${b.region}   (any credentials)`,
+    ...(b.sigV4
+      ? [
+          `  IVS API     AWS_ACCESS_KEY_ID=${b.sigV4.accessKeyId} AWS_SECRET_ACCESS_KEY=${b.sigV4.secretAccessKey} \\`,
+          `              aws ivs-realtime list-stages --endpoint-url ${local} --region ${b.region}   (signatures verified)`,
+        ]
+      : [`  IVS API     aws ivs-realtime list-stages --endpoint-url ${local} --region ${b.region}   (any credentials)`]),
     `  media       ${b.media ? `WHIP ${local}/whip, WHEP ${local}/whep/<participantId>` : 'off'}`,
     '',
-    'Tokens (no login: a dev identity stands in for Cognito):',
+    `Tokens (no login: a dev identity stands in for Cognito; its bearer is ${b.devBearer === 'dev' ? '"dev" on loopback' : 'the secret below'}):`,
     `  viewer      npm run -s token -- --role viewer --api ${local}/api`,
-    `  publisher   npm run -s token -- --role publisher --api ${local}/api --bearer dev`,
+    `  publisher   npm run -s token -- --role publisher --api ${local}/api --bearer ${b.devBearer}`,
     `  or          curl -s -X POST ${local}/api/tokens -H 'content-type: application/json' -d '{"role":"viewer"}'`,
     ...(wildcard && b.scheme === 'http'
       ? ['', 'Phones on the LAN: browsers allow the camera only on https:// (or localhost); start with --https-key/--https-cert.']
@@ -270,6 +282,7 @@ async function main(): Promise<void> {
       ...(args.network !== undefined ? { network: args.network } : {}),
       logger: { level: args.verbose ? 'info' : 'warn' },
       ...(tokenApi ? { tokenApi } : {}),
+      ...(args.publicUrl !== undefined ? { allowedHosts: [new URL(args.publicUrl).host] } : {}),
     });
   } catch (err: unknown) {
     const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
@@ -292,6 +305,8 @@ async function main(): Promise<void> {
       minting: config.minting,
       region: config.region,
       media: media !== undefined,
+      devBearer: config.devBearer,
+      ...(config.sigV4Credentials ? { sigV4: config.sigV4Credentials } : {}),
     }),
   );
 }

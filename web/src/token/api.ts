@@ -20,7 +20,7 @@ export class TokenApiError extends Error {
 
 export interface TokenRequestOptions {
   readonly role: Role;
-  /** Cognito ID token: sent as Bearer (publishers always go to /auth/tokens, which the sandbox serves without one). */
+  /** Cognito ID token, or the sandbox's dev bearer: sent as Bearer (publishers always go to /auth/tokens). */
   readonly idToken?: string;
   readonly userId?: string;
 }

@@ -162,9 +162,12 @@ export class TokenPanel {
     this.say(t('token.fetching'));
     try {
       const userId = this.userIdInput.value.trim();
+      // The sandbox's dev identity stands in for a sign-in where AWS would need one (its bearer comes in config.json).
+      const needsIdentity = this.role === 'publisher' || api.viewerAccess === 'signed-in';
+      const idToken = this.session?.idToken ?? (needsIdentity ? api.sandboxBearer : undefined);
       const res = await requestToken(api.apiUrl, {
         role: this.role,
-        ...(this.session ? { idToken: this.session.idToken } : {}),
+        ...(idToken !== undefined ? { idToken } : {}),
         ...(userId ? { userId } : {}),
       });
       const token = decodeToken(res.token);
