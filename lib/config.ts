@@ -4,7 +4,7 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
-import { MINTING_MODES, VIEWER_ACCESS_MODES } from '../lambda/token/contract.js';
+import { MINTING_MODES, VIEWER_ACCESS_MODES, browserOriginProblem } from '../lambda/token/contract.js';
 import type { MintingMode, ViewerAccess } from '../lambda/token/contract.js';
 
 /** Every context key the app reads, with its default (the values shipped in cdk.json). */
@@ -65,24 +65,10 @@ const OriginList = z.unknown().transform((value, ctx): unknown[] => {
   return z.NEVER;
 });
 
-/** A browser origin exactly as the Origin header carries it: scheme://host[:port], no path, no trailing slash. */
+/** A browser origin exactly as the Origin header carries it (the rule lives with the contract: the sandbox shares it). */
 const Origin = z.string().superRefine((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a URL; expected an origin like https://user.github.io` });
-    return;
-  }
-  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" must use https (http is allowed only for localhost)` });
-  } else if (url.origin !== value) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${value}" is not a bare origin; use "${url.origin}" (no path, no trailing slash)`,
-    });
-  }
+  const problem = browserOriginProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 const positiveNumber = (max: number) =>

@@ -3,7 +3,7 @@
  *
  *   npm start -- [--port 8080] [--host 127.0.0.1] [--minting api|self-signed] [--key signing-key.pem]
  *                [--region us-east-1] [--https-key key.pem --https-cert cert.pem] [--no-build | --web-root DIR]
- *                [--verbose]
+ *                [--allow-origin URL ...] [--verbose]
  *
  * PORT in the environment sets the port too (the flag wins). --host 0.0.0.0 makes it reachable from phones on the LAN
  * (and the SFU offers the LAN addresses as ICE candidates); phones need HTTPS for the camera (--https-key/--https-cert).
@@ -39,6 +39,8 @@ const USAGE = `usage: npm start -- [options]
   --https-key FILE --https-cert FILE   serve HTTPS/WSS (phones need a secure origin for the camera)
   --no-build               serve web/dist as it is, without rebuilding the pages
   --web-root DIR           serve the pages in DIR (implies --no-build)
+  --allow-origin URL       also let pages from URL (an origin: https://you.github.io) call the token API; repeatable.
+                           Media and events accept every origin (the token is the credential).
   --verbose                request logs and the token API's logs and metrics
   -h, --help               this text
 `;
@@ -54,6 +56,7 @@ const Cli = z.object({
   verbose: z.boolean(),
   build: z.boolean(),
   webRoot: z.string().min(1).optional(),
+  allowOrigin: SandboxOptions.shape.allowedOrigins,
 });
 
 function fail(message: string, usage = false): never {
@@ -76,6 +79,7 @@ function readArgs(): z.infer<typeof Cli> {
         verbose: { type: 'boolean' },
         'no-build': { type: 'boolean' },
         'web-root': { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -99,6 +103,7 @@ function readArgs(): z.infer<typeof Cli> {
     verbose: values.verbose ?? false,
     build: !(values['no-build'] ?? false) && values['web-root'] === undefined,
     webRoot: values['web-root'],
+    allowOrigin: values['allow-origin'] ?? [],
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -166,6 +171,7 @@ interface BannerInput {
   readonly minting: 'api' | 'self-signed';
   readonly region: string;
   readonly media: boolean;
+  readonly allowedOrigins: readonly string[];
 }
 
 /** What `npm start` prints once it listens: where the pages are and how to get tokens (never a token itself). */
@@ -189,6 +195,7 @@ function banner(b: BannerInput): string {
     `  stage       ${b.stageArn}`,
     `  IVS API     aws ivs-realtime list-stages --endpoint-url ${local} --region ${b.region}   (any credentials)`,
     `  media       ${b.media ? `WHIP ${local}/whip, WHEP ${local}/whep/<participantId>` : 'off'}`,
+    `  CORS        media and events: any origin; token API: this origin${b.allowedOrigins.length > 0 ? `, ${b.allowedOrigins.join(', ')}` : ' only (--allow-origin URL adds one)'}`,
     '',
     'Tokens (no login: a dev identity stands in for Cognito):',
     `  viewer      npm run -s token -- --role viewer --api ${local}/api`,
@@ -249,6 +256,7 @@ async function main(): Promise<void> {
       host: args.host,
       minting: args.minting,
       region: args.region,
+      allowedOrigins: args.allowOrigin,
       ...(signingKeyPem !== undefined ? { signingKeyPem } : {}),
       ...(webRoot !== undefined ? { webRoot } : {}),
       ...(https ? { https } : {}),
@@ -276,6 +284,7 @@ async function main(): Promise<void> {
       minting: config.minting,
       region: config.region,
       media: media !== undefined,
+      allowedOrigins: config.allowedOrigins,
     }),
   );
 }

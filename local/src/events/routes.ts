@@ -1,5 +1,6 @@
 /** GET /events: the events WebSocket (see protocol.ts); a plain HTTP GET gets 426 with a clear message. */
 import type { FastifyInstance } from 'fastify';
+import { corsGroup } from '../cors.js';
 import { SANDBOX_PATHS } from '../protocol.js';
 import type { EventsHub } from './hub.js';
 
@@ -8,6 +9,8 @@ export interface EventsPluginOptions {
 }
 
 export async function eventsPlugin(app: FastifyInstance, opts: EventsPluginOptions): Promise<void> {
+  // WebSockets skip CORS; the plain-HTTP answer is readable from any origin, as the media routes are.
+  corsGroup(app, 'participant-token');
   app.route({
     method: 'GET',
     url: SANDBOX_PATHS.events,
