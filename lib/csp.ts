@@ -15,6 +15,18 @@ export interface CspSources {
  */
 export const IVS_CONNECT_SOURCES = ['https://*.live-video.net:*', 'wss://*.live-video.net:*'] as const;
 
+/**
+ * Where the deployed pages fetch from besides their own origin: API Gateway endpoints of the region (the API's own id
+ * cannot appear: its CORS list holds the site's origin, and CloudFormation cannot resolve that cycle) and the Cognito
+ * hosted UI. The stack builds its CSP from this; `npm run verify` rebuilds it from config.json to compare.
+ */
+export function siteConnectSources(region: string, cognitoDomainUrl: string): string[] {
+  return [`https://*.execute-api.${region}.amazonaws.com`, cognitoDomainUrl];
+}
+
+/** HSTS the site sends: one year, subdomains included. */
+export const HSTS_MAX_AGE_DAYS = 365;
+
 /** Builds the policy. Everything not listed is blocked: no inline script, no plugins, no framing, no foreign forms. */
 export function contentSecurityPolicy(sources: CspSources): string {
   const directives: Array<[string, string[]]> = [

@@ -26,7 +26,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../../lambda/token/contract.js';
-import { contentSecurityPolicy } from '../csp.js';
+import { HSTS_MAX_AGE_DAYS, contentSecurityPolicy } from '../csp.js';
 import { REPO_ROOT, repoPath, stackLogGroup, stackUuid } from '../defaults.js';
 
 export interface StaticSiteProps {
@@ -133,7 +133,7 @@ export class StaticSite extends Construct {
       comment: 'HSTS, CSP for the IVS Web Broadcast SDK, and no framing',
       securityHeadersBehavior: {
         strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(365),
+          accessControlMaxAge: Duration.days(HSTS_MAX_AGE_DAYS),
           includeSubdomains: true,
           override: true,
         },
