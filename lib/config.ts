@@ -17,6 +17,10 @@ export const CONTEXT_DEFAULTS = {
   throttleBurstLimit: 100,
   tokensPerMinuteAlarmThreshold: 3000,
   logRetentionDays: 14,
+  /** Empty: the alarms notify nobody. */
+  alarmEmail: '',
+  /** 0: no budget. */
+  monthlyBudgetUsd: 0,
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_DEFAULTS;
@@ -42,6 +46,10 @@ export interface EnvironmentSettings {
   readonly tokensPerMinuteAlarmThreshold: number;
   /** Retention of every log group in the stack. */
   readonly logRetention: RetentionDays;
+  /** Where alarm notifications (an SNS e-mail subscription) and budget notices go; undefined: nowhere. */
+  readonly alarmEmail?: string;
+  /** Monthly cost budget in USD with notices at 80 % and 100 %; undefined: no budget. */
+  readonly monthlyBudgetUsd?: number;
 }
 
 const LIST_HINT = 'expected a list of origins: a JSON array ["https://a.example"] or "https://a.example,https://b.example"';
@@ -88,6 +96,17 @@ const ContextSchema = z
     logRetentionDays: z.coerce
       .number({ error: 'must be a number' })
       .refine((d) => RETENTION_DAYS.includes(d), `must be one of CloudWatch's retention periods: ${RETENTION_DAYS.join(', ')}`),
+    alarmEmail: z.union([z.literal(''), z.email('must be an e-mail address, e.g. you@example.com (or empty for none)')]),
+    monthlyBudgetUsd: z.coerce
+      .number({ error: 'must be a number' })
+      .finite()
+      .nonnegative('must be 0 (no budget) or more')
+      .max(1_000_000, 'must be at most 1000000'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.monthlyBudgetUsd > 0 && c.alarmEmail === '') {
+      ctx.addIssue({ code: 'custom', path: ['monthlyBudgetUsd'], message: 'needs alarmEmail too: the budget notices are e-mailed there' });
+    }
   });
 
 export class ContextError extends Error {
@@ -125,5 +144,7 @@ export function settingsFromContext(read: (key: ContextKey) => unknown): Environ
     throttleBurstLimit: c.throttleBurstLimit,
     tokensPerMinuteAlarmThreshold: c.tokensPerMinuteAlarmThreshold,
     logRetention: c.logRetentionDays as RetentionDays,
+    ...(c.alarmEmail !== '' ? { alarmEmail: c.alarmEmail } : {}),
+    ...(c.monthlyBudgetUsd > 0 ? { monthlyBudgetUsd: c.monthlyBudgetUsd } : {}),
   };
 }

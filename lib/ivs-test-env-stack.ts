@@ -80,6 +80,8 @@ export class IvsTestEnvStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       tokenApi: this.tokenApi,
       tokensPerMinuteThreshold: settings.tokensPerMinuteAlarmThreshold,
+      ...(settings.alarmEmail !== undefined ? { alarmEmail: settings.alarmEmail } : {}),
+      ...(settings.monthlyBudgetUsd !== undefined ? { monthlyBudgetUsd: settings.monthlyBudgetUsd } : {}),
     });
 
     new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'The test pages (CloudFront)' });
