@@ -246,13 +246,14 @@ export abstract class BaseStageClient implements StageClient {
       await this.sleep(delay);
       if (epoch !== this.epoch) return;
       try {
-        this.assertTokenUsable();
+        const expiresAt = this.token.info.expiresAt;
+        if (expiresAt.getTime() <= this.now()) throw StageError.tokenExpiredAtReconnect(expiresAt);
         await this.safeDisconnect();
         if (!this.joinOptions) throw StageError.networkLost('nothing to reconnect');
         await this.connect(this.joinOptions);
       } catch (cause: unknown) {
         error = StageError.from(cause);
-        if (error.reason === 'tokenExpired') {
+        if (error.reason === 'tokenExpired' || error.reason === 'tokenExpiredAtReconnect') {
           if (epoch === this.epoch) this.endSession(ConnectionState.Failed, error);
           return;
         }

@@ -10,6 +10,7 @@ import {
   type DisconnectReason,
   type ParticipantInfo,
 } from '../../../local/src/protocol.js';
+import { diagnoseUnreachable } from '../net/reachability.js';
 import type { ParticipantToken } from '../token/participant-token.js';
 import { BaseStageClient, type DriverOptions } from './base-client.js';
 import type { JoinOptions, MuteState, PublishOptions, RemoteParticipant } from './client.js';
@@ -167,7 +168,9 @@ export class SandboxStageClient extends BaseStageClient {
         return;
       }
       session.ws = ws;
+      let opened = false;
       ws.addEventListener('open', () => {
+        opened = true;
         this.log('debug', 'events socket open; sending hello');
         this.send(session, { type: 'hello', token: this.token.reveal() });
       });
@@ -197,6 +200,11 @@ export class SandboxStageClient extends BaseStageClient {
       });
       ws.addEventListener('close', (ev: CloseEvent) => {
         if (session.closed) return;
+        // Refused before it opened (1006, no reason given to pages): find out why instead of calling it the network.
+        if (!settled && !opened && lastError === null) {
+          void diagnoseUnreachable(this.token.info.eventsUrl).then((why) => fail(StageError.fromUnreachable(why, 'events')));
+          return;
+        }
         const error = lastError ?? closeError(ev.code, ev.reason);
         if (!settled) fail(error);
         else this.lost(session, error);

@@ -10,8 +10,10 @@ import {
   type ErrorCode,
   type Role,
 } from '../../../lambda/token/contract.js';
+import { diagnoseUnreachable } from '../net/reachability.js';
 
-export type TokenApiErrorCode = ErrorCode | 'NETWORK' | 'BAD_RESPONSE';
+/** NETWORK: the browser is offline; CORS, PRIVATE_NETWORK, UNREACHABLE: why the API gave no answer (reachability.ts). */
+export type TokenApiErrorCode = ErrorCode | 'NETWORK' | 'CORS' | 'PRIVATE_NETWORK' | 'UNREACHABLE' | 'BAD_RESPONSE';
 
 export class TokenApiError extends Error {
   override readonly name = 'TokenApiError';
@@ -49,7 +51,9 @@ export async function requestToken(
   try {
     res = await fetchFn(url, { method: 'POST', headers, body: JSON.stringify(body) });
   } catch (cause: unknown) {
-    throw new TokenApiError('NETWORK', 0, cause instanceof Error ? cause.message : 'request failed');
+    const why = await diagnoseUnreachable(url, { fetchFn });
+    const code = ({ offline: 'NETWORK', cors: 'CORS', privateNetwork: 'PRIVATE_NETWORK', down: 'UNREACHABLE' } as const)[why.kind];
+    throw new TokenApiError(code, 0, why.kind === 'offline' ? (cause instanceof Error ? cause.message : 'request failed') : new URL(url).origin);
   }
   let json: unknown;
   try {
