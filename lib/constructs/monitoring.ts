@@ -16,8 +16,8 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { ROLES } from '../../lambda/token/contract.js';
-import type { ErrorCode } from '../../lambda/token/contract.js';
+import { ROLES } from '../../contracts/token-api.js';
+import type { ErrorCode } from '../../contracts/token-api.js';
 import { TOKEN_METRICS, type TokenApi } from './token-api.js';
 
 export interface MonitoringProps {

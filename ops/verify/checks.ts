@@ -1,12 +1,13 @@
 /**
  * What `npm run verify` checks on a deployed environment (or a running sandbox), one result per check. Everything it
  * compares against comes from the code that made the deployment: the CSP and HSTS of lib/csp.ts, the token API's
- * contract (lambda/token/contract.ts). The AWS clients and fetch are passed in, so tests fake them at their boundary.
+ * contracts (contracts/token-api.ts, contracts/site-config.ts). The AWS clients and fetch are passed in, so tests fake them at their boundary.
  */
 import { CloudFormationClient, DescribeStacksCommand, paginateListStackResources } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetStageCommand, IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
-import { API_ROUTES, CreateTokenResponse, ErrorBody, SiteConfig, StageSummary } from '../../lambda/token/contract.js';
+import { SiteConfig } from '../../contracts/site-config.js';
+import { API_ROUTES, CreateTokenResponse, ErrorBody, StageSummary } from '../../contracts/token-api.js';
 import { HSTS_MAX_AGE_DAYS, contentSecurityPolicy, siteConnectSources } from '../../lib/csp.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';

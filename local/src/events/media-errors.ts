@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { EventErrorCode, ParticipantEventName } from '../ivs-api/store.js';
-import { SANDBOX_PATHS } from '../protocol.js';
+import { SANDBOX_PATHS } from '../../../contracts/sandbox-protocol.js';
 import type { TokenVerifier } from '../tokens/verify.js';
 
 export interface MediaErrorSink {

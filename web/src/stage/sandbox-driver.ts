@@ -1,15 +1,8 @@
 /**
  * The sandbox driver: the event WebSocket (hello with the token, welcome, participant events, counts, mute) plus one
- * WHIP session to publish and one WHEP session per remote publisher, as local/src/protocol.ts specifies.
+ * WHIP session to publish and one WHEP session per remote publisher, as contracts/sandbox-protocol.ts specifies.
  */
-import {
-  SANDBOX_PATHS,
-  ServerEvent,
-  WS_CLOSE,
-  type ClientMessage,
-  type DisconnectReason,
-  type ParticipantInfo,
-} from '../../../local/src/protocol.js';
+import { SANDBOX_PATHS, ServerEvent, WS_CLOSE, type ClientMessage, type DisconnectReason, type ParticipantInfo } from '../../../contracts/sandbox-protocol.js';
 import { diagnoseUnreachable } from '../net/reachability.js';
 import type { ParticipantToken } from '../token/participant-token.js';
 import { BaseStageClient, type DriverOptions } from './base-client.js';
