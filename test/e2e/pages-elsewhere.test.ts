@@ -77,8 +77,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 }, 60_000);
 
-async function openAt(url: string): Promise<OpenedPage> {
-  const { page, context } = await newPage(browser);
+async function openAt(url: string, locale = 'en-US'): Promise<OpenedPage> {
+  const { page, context } = await newPage(browser, { locale });
   const consoleTail = watchConsole(page);
   await page.goto(url);
   // Scripts ran: the language is applied and the token card is wired.
@@ -103,10 +103,10 @@ async function npmRunToken(role: 'publisher' | 'viewer'): Promise<string> {
   return out.trim();
 }
 
-/** Broadcaster at `base`, live with a pasted token; then a viewer at `base` that sees its video move. */
-async function broadcastAndWatch(base: string): Promise<void> {
+/** Broadcaster at `base` (in `locale`), live with a pasted token; then a viewer at `base` that sees its video move. */
+async function broadcastAndWatch(base: string, locale = 'en-US'): Promise<OpenedPage> {
   const user = BROADCASTER;
-  const b = await openAt(`${base}broadcaster.html`);
+  const b = await openAt(`${base}broadcaster.html`, locale);
   await useToken(b.page, await npmRunToken('publisher'));
   await b.page.locator('#quality-select').selectOption('360p');
   await b.page.locator('#publish-start').click();
@@ -126,12 +126,18 @@ async function broadcastAndWatch(base: string): Promise<void> {
   );
   expect(motion.width).toBeGreaterThan(0);
   expect(await pageError(v.page)).toEqual({ visible: false, reason: null, text: '' });
+  await b.page.locator('#mute-audio').click();
+  await b.page.locator('#mute-audio').click();
   await b.page.locator('#publish-stop').click();
   await pollUntil(() => connState(b.page), (s) => s === 'disconnected', `${user} stopped`, WAIT_MS);
-  for (const p of [v, b]) {
-    await p.close();
-    opened.splice(opened.indexOf(p), 1);
-  }
+  await v.close();
+  opened.splice(opened.indexOf(v), 1);
+  return b;
+}
+
+/** The event log's lines as shown (time and category columns left out). */
+async function logLines(p: OpenedPage): Promise<string[]> {
+  return p.page.locator('#log-list li').evaluateAll((rows) => rows.map((r) => (r.lastElementChild?.textContent ?? '').trim()));
 }
 
 describe('the portable build, opened from disk', () => {
@@ -144,13 +150,23 @@ describe('the portable build, opened from disk', () => {
   }, TEST_TIMEOUT_MS);
 
   it('broadcaster.html goes live and viewer.html watches moving video, both from file://', async () => {
-    await broadcastAndWatch(pathToFileURL(join(dir, 'portable')).href + '/');
+    const b = await broadcastAndWatch(pathToFileURL(join(dir, 'portable')).href + '/');
+    await b.close();
+    opened.splice(opened.indexOf(b), 1);
   }, TEST_TIMEOUT_MS);
 });
 
 describe('the hosted build on another origin under a sub-path, with no config.json', () => {
-  it('a broadcast and a viewer run with pasted sandbox tokens', async () => {
-    await broadcastAndWatch(allowedBase);
+  it('a broadcast and a viewer run with pasted sandbox tokens; the zh-TW broadcaster logs every line in zh-TW', async () => {
+    const b = await broadcastAndWatch(allowedBase, 'zh-TW');
+    const lines = await logLines(b);
+    expect(lines.length).toBeGreaterThan(5);
+    // The driver's lines a person reads (connection, joined, publishing, mute) came in English before.
+    for (const english of [/connection /, /joined stage/, /publishing /, /local mute/, /Connection:/]) {
+      expect(lines.filter((l) => english.test(l))).toEqual([]);
+    }
+    expect(lines.some((l) => l.includes('本機靜音'))).toBe(true);
+    expect(lines.some((l) => l.includes('已連線'))).toBe(true);
   }, TEST_TIMEOUT_MS);
 });
 

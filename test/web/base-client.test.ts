@@ -347,10 +347,11 @@ describe('BaseStageClient participants, counts and mute', () => {
     const logs = record(client, StageClientEvent.Log);
     await client.join(subscribeOnly);
     await client.leave();
-    expect(logs.map((l) => l.message).filter((m) => m.startsWith('connection '))).toEqual([
-      'connection idle -> connecting',
-      'connection connecting -> connected',
-      'connection connected -> disconnected',
+    // Catalogue ids and "@id" params: the page shows each line in its own language (web/src/ui/event-log.ts).
+    expect(logs.filter((l) => l.id === 'log.driver.transition').map((l) => l.params)).toEqual([
+      { from: '@state.idle', to: '@state.connecting' },
+      { from: '@state.connecting', to: '@state.connected' },
+      { from: '@state.connected', to: '@state.disconnected' },
     ]);
   });
 });
