@@ -31,7 +31,7 @@ export interface MonitoringProps {
 }
 
 /** Percentages of the budget at which AWS Budgets e-mails (actual spend). */
-export const BUDGET_NOTICE_PERCENTS = [80, 100] as const;
+const BUDGET_NOTICE_PERCENTS = [80, 100] as const;
 
 /** Error codes that mean "IVS or the API pushed back", i.e. throttling rather than a bug. */
 const THROTTLE_CODES: readonly ErrorCode[] = ['THROTTLED', 'QUOTA_EXCEEDED'];

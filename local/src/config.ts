@@ -4,8 +4,8 @@ import { MintingMode, ViewerAccess, browserOriginProblem } from '../../contracts
 
 export const DEFAULT_REGION = 'us-east-1';
 /** A documentation account id: obviously fake, and never a real account. */
-export const DEFAULT_ACCOUNT_ID = '123456789012';
-export const DEFAULT_STAGE_NAME = 'sandbox-stage';
+const DEFAULT_ACCOUNT_ID = '123456789012';
+const DEFAULT_STAGE_NAME = 'sandbox-stage';
 
 export const SandboxOptions = z.object({
   region: z

@@ -23,7 +23,7 @@ declare module 'fastify' {
   }
 }
 
-export const CORS_ALLOW_HEADERS = 'Authorization, Content-Type';
+const CORS_ALLOW_HEADERS = 'Authorization, Content-Type';
 /** Preflights are cached this long (seconds): the rule never changes while the sandbox runs. */
 const MAX_AGE_S = '600';
 /** Both groups: publish/subscribe/mint (POST), end a session/disconnect (DELETE), the stage summary (GET). */

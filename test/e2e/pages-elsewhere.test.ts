@@ -15,11 +15,13 @@ import type { Browser } from 'playwright-core';
 import { main as tokenCli } from '../../lambda/token/cli.js';
 import { buildWeb } from '../../web/build.js';
 import { launchChromium, newPage, watchConsole } from './helpers/chromium.js';
-import { SETUP_TIMEOUT_MS, TEST_TIMEOUT_MS, WAIT_MS } from './helpers/page-suite.js';
+import { TEST_TIMEOUT_MS, WAIT_MS } from './helpers/page-suite.js';
 import { connState, pageError, tiles, useToken, videoMotion, type OpenedPage } from './helpers/pages.js';
 import { pollUntil } from './helpers/poll.js';
-import { startSandbox, type RunningSandbox } from './helpers/sandbox.js';
+import { startSandbox, type RunningSandbox } from '../../testkit/sandbox.js';
 
+/** Two builds, a sandbox and Chromium on a busy 2-core machine. */
+const SETUP_TIMEOUT_MS = 180_000;
 /** Where the static server puts the pages, like https://you.github.io/REPO/. */
 const SUB_PATH = '/ivs-test-env/';
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };

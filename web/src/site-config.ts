@@ -34,7 +34,7 @@ export async function loadSiteConfig(
   return parseSiteConfig(json);
 }
 
-export function parseSiteConfig(json: unknown): ConfigState {
+function parseSiteConfig(json: unknown): ConfigState {
   const parsed = SiteConfig.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

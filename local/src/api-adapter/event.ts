@@ -191,7 +191,7 @@ export interface HttpResult {
   readonly body: Buffer;
 }
 
-export class InvalidLambdaResultError extends Error {
+class InvalidLambdaResultError extends Error {
   override readonly name = 'InvalidLambdaResultError';
 }
 

@@ -20,17 +20,17 @@ import type { Origin } from '../ivs-api/store.js';
 import { originOf } from '../origin.js';
 import { type JwtClaims, buildApiGatewayEvent, lambdaContext, lookupRoute, mapLambdaResult } from './event.js';
 
-export const API_PREFIX = '/api';
+const API_PREFIX = '/api';
 
 /** The sandbox's stand-in for a signed-in Cognito broadcaster (what API Gateway's JWT authorizer would pass on). */
-export const DEV_BROADCASTER_CLAIMS: JwtClaims = {
+const DEV_BROADCASTER_CLAIMS: JwtClaims = {
   sub: 'dev-broadcaster',
   'cognito:username': 'dev-broadcaster',
   'cognito:groups': `[${PUBLISHERS_GROUP}]`,
   token_use: 'id',
 };
 /** With viewerAccess=signed-in, /tokens is behind the authorizer too: viewers get a signed-in identity outside the group. */
-export const DEV_VIEWER_CLAIMS: JwtClaims = { sub: 'dev-viewer', 'cognito:username': 'dev-viewer', 'cognito:groups': '[]', token_use: 'id' };
+const DEV_VIEWER_CLAIMS: JwtClaims = { sub: 'dev-viewer', 'cognito:username': 'dev-viewer', 'cognito:groups': '[]', token_use: 'id' };
 
 /** Larger than the handler's own limit (8 KB), so the handler, not the mount, answers oversize bodies as in AWS. */
 const BODY_LIMIT_BYTES = 64 * 1024;

@@ -11,26 +11,26 @@ const pattern = (re: RegExp) => `Member must satisfy regular expression pattern:
 const maxLen = (n: number) => `Member must have length less than or equal to ${n}`;
 const minLen = (n: number) => `Member must have length greater than or equal to ${n}`;
 
-export const StageArn = z.string().min(1, minLen(1)).max(128, maxLen(128)).regex(STAGE_ARN_PATTERN, pattern(STAGE_ARN_PATTERN));
-export const PublicKeyArn = z
+const StageArn = z.string().min(1, minLen(1)).max(128, maxLen(128)).regex(STAGE_ARN_PATTERN, pattern(STAGE_ARN_PATTERN));
+const PublicKeyArn = z
   .string()
   .min(1, minLen(1))
   .max(128, maxLen(128))
   .regex(PUBLIC_KEY_ARN_PATTERN, pattern(PUBLIC_KEY_ARN_PATTERN));
 const RESOURCE_ARN_PATTERN = /^arn:aws:ivs:[a-z0-9-]+:[0-9]+:[a-z-]+\/[a-zA-Z0-9-]+$/;
-export const ResourceArn = z.string().min(1, minLen(1)).max(128, maxLen(128)).regex(RESOURCE_ARN_PATTERN, pattern(RESOURCE_ARN_PATTERN));
+const ResourceArn = z.string().min(1, minLen(1)).max(128, maxLen(128)).regex(RESOURCE_ARN_PATTERN, pattern(RESOURCE_ARN_PATTERN));
 
 const NAME_PATTERN = /^[a-zA-Z0-9-_]*$/;
 const Name = z.string().max(128, maxLen(128)).regex(NAME_PATTERN, pattern(NAME_PATTERN));
 
 const SESSION_ID_PATTERN = /^st-[a-zA-Z0-9]+$/;
-export const StageSessionId = z
+const StageSessionId = z
   .string()
   .length(16, 'Member must have length 16')
   .regex(SESSION_ID_PATTERN, pattern(SESSION_ID_PATTERN));
 
 const PARTICIPANT_ID_PATTERN = /^[a-zA-Z0-9-]*$/;
-export const ParticipantId = z.string().max(64, maxLen(64)).regex(PARTICIPANT_ID_PATTERN, pattern(PARTICIPANT_ID_PATTERN));
+const ParticipantId = z.string().max(64, maxLen(64)).regex(PARTICIPANT_ID_PATTERN, pattern(PARTICIPANT_ID_PATTERN));
 
 const PAGINATION_TOKEN_PATTERN = /^[a-zA-Z0-9+/=_-]*$/;
 const NextToken = z.string().max(1024, maxLen(1024)).regex(PAGINATION_TOKEN_PATTERN, pattern(PAGINATION_TOKEN_PATTERN));
@@ -40,7 +40,7 @@ const MaxResults = z
   .min(1, 'Member must have value greater than or equal to 1')
   .max(100, 'Member must have value less than or equal to 100');
 
-export const Tags = z
+const Tags = z
   .record(
     z.string().min(1, 'tag keys must have length greater than or equal to 1').max(128, 'tag keys must have length less than or equal to 128'),
     z.string().max(256, 'tag values must have length less than or equal to 256'),

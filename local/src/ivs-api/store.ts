@@ -31,7 +31,7 @@ export interface Origin {
   readonly ws: string;
 }
 
-export const endpointsFor = (origin: Origin) => ({ events: `${origin.ws}/events`, whip: `${origin.http}/whip` });
+const endpointsFor = (origin: Origin) => ({ events: `${origin.ws}/events`, whip: `${origin.http}/whip` });
 
 export type ParticipantEventName =
   | 'JOINED'

@@ -3,7 +3,7 @@
  * (STAGE_MAX_BITRATE etc. in amazon-ivs-web-broadcast); a unit test reads them from the SDK's .d.ts so a new SDK
  * with different limits fails the build instead of failing in production.
  */
-export const IVS_VIDEO_LIMITS = {
+const IVS_VIDEO_LIMITS = {
   maxBitrateKbps: 2_500,
   minBitrateKbps: 50,
   maxFramerate: 30,

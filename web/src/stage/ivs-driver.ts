@@ -25,7 +25,7 @@ import { StageError } from './errors.js';
 import type { StatsSample, StreamStatsSample } from './stats-sample.js';
 
 /** The SDK's StageErrorCode (a public enum) as ours. */
-export function mapIvsErrorCode(code: number, category: string | undefined, message: string): StageError {
+function mapIvsErrorCode(code: number, category: string | undefined, message: string): StageError {
   switch (code) {
     case StageErrorCode.TOKEN_MALFORMED:
       return StageError.tokenMalformed(message);
@@ -57,7 +57,7 @@ function isIvsStageError(value: unknown): value is IvsStageError {
 }
 
 /** What join() rejects with or the ERROR event carries, as a StageError. */
-export function fromIvsError(cause: unknown): StageError {
+function fromIvsError(cause: unknown): StageError {
   if (cause instanceof StageError) return cause;
   if (isIvsStageError(cause)) return mapIvsErrorCode(cause.code, cause.category, cause.message);
   const message = cause instanceof Error ? cause.message : String(cause);

@@ -414,7 +414,7 @@ function parseServerEvent(data: unknown): ServerEvent | null {
 }
 
 /** `<origin>/whep/<id>` next to the token's `<origin>/whip`, keeping any path prefix a proxy added. */
-export function whepUrl(whipUrl: string, participantId: string): string {
+function whepUrl(whipUrl: string, participantId: string): string {
   const path = SANDBOX_PATHS.whep.replace(':participantId', encodeURIComponent(participantId));
   const url = new URL(whipUrl);
   url.pathname = url.pathname.replace(/\/whip\/?$/, '') + path;

@@ -10,7 +10,7 @@ const SandboxErrorBody = z.object({ error: z.object({ code: SandboxErrorCode, me
 export const PEER_CONNECTION_CONFIG: RTCConfiguration = { iceServers: [], bundlePolicy: 'max-bundle' };
 
 /** Resolves when ICE gathering is complete (the sandbox takes non-trickle offers), or after `timeoutMs` regardless. */
-export function waitForIceGathering(pc: RTCPeerConnection, timeoutMs = 3_000): Promise<void> {
+function waitForIceGathering(pc: RTCPeerConnection, timeoutMs = 3_000): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(finish, timeoutMs);
@@ -67,7 +67,7 @@ export async function exchangeSdp(
   throw await errorFromResponse(res, operation);
 }
 
-export async function errorFromResponse(res: Response, operation: 'publish' | 'subscribe'): Promise<StageError> {
+async function errorFromResponse(res: Response, operation: 'publish' | 'subscribe'): Promise<StageError> {
   let body: unknown;
   try {
     body = await res.json();

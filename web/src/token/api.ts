@@ -27,7 +27,7 @@ export interface TokenRequestOptions {
   readonly userId?: string;
 }
 
-export function tokenRoute(role: Role, signedIn: boolean): string {
+function tokenRoute(role: Role, signedIn: boolean): string {
   return role === 'publisher' || signedIn ? API_ROUTES.createTokenAuthenticated.path : API_ROUTES.createToken.path;
 }
 

@@ -28,7 +28,7 @@ export interface LogEntry {
 export type LevelFilter = 'all' | 'info' | 'warn' | 'error';
 
 const LEVEL_RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
-export const MAX_LOG_ENTRIES = 2_000;
+const MAX_LOG_ENTRIES = 2_000;
 
 export function matchesFilter(entry: LogEntry, level: LevelFilter, query: string, shownText: string): boolean {
   if (level !== 'all' && LEVEL_RANK[entry.level] < LEVEL_RANK[level]) return false;

@@ -106,6 +106,6 @@ export class StageStatusView {
   }
 }
 
-export function stateMessage(state: ConnectionState): MessageId {
+function stateMessage(state: ConnectionState): MessageId {
   return `state.${state}`;
 }

@@ -20,7 +20,7 @@ import type { ErrorBox } from './errors.js';
 import type { EventLogView } from './event-log.js';
 import { formatCountdown, shortArn } from './format.js';
 
-export function tokenStorageKey(role: Role): string {
+function tokenStorageKey(role: Role): string {
   return `ivs-test.token.${role}`;
 }
 

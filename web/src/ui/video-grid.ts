@@ -11,7 +11,7 @@ import type { VideoEntry } from '../pages/hooks.js';
 import type { RemoteParticipant } from '../stage/client.js';
 import { el } from './dom.js';
 
-export const MAX_TILES = 12;
+const MAX_TILES = 12;
 
 export type AutoplayOutcome = 'playing' | 'muted' | 'blocked';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { BENCH_PARTS, parseBenchArgs, parseLoadArgs, UsageError } from '../../bench/lib/cli.js';
-import { fanOutText } from '../../bench/lib/fanout.js';
+import { BENCH_PARTS, parseBenchArgs, parseLoadArgs, UsageError } from '../lib/cli.js';
+import { fanOutText } from '../lib/fanout.js';
 
 describe('bench flags', () => {
   it('defaults to every part and the 0/50/100/200 phases', () => {

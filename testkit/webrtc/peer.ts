@@ -1,9 +1,26 @@
 /**
- * werift peer connections for the Node WHIP/WHEP clients: loopback only, a loopback STUN responder instead of
- * werift's public default, and only the codecs and RTCP feedback the sandbox SFU negotiates.
+ * werift peer connections for the Node WHIP/WHEP clients: only the codecs and RTCP feedback the sandbox SFU
+ * negotiates. With no ICE servers in the options (the default, for the sandbox) everything stays on loopback: a
+ * loopback STUN responder stands in for werift's public default and the offer carries the 127.0.0.1 candidate only.
  */
 import { RTCPeerConnection, RTCRtpCodecParameters, useFIR, useNACK, usePLI } from 'werift';
 import { acquireLoopbackStun } from '../../local/src/media/loopback-stun.js';
+
+export interface IceServer {
+  readonly urls: string;
+  readonly username?: string;
+  readonly credential?: string;
+}
+
+/** What every Node client (publisher, subscriber) takes besides its own settings. */
+export interface ClientOptions {
+  /** Participant token, sent as `Authorization: Bearer` on every signaling request. */
+  readonly token: string;
+  /** STUN/TURN servers. @default none: loopback only, for the sandbox */
+  readonly iceServers?: readonly IceServer[];
+  /** Abort the signaling POST after this long. @default 15000 */
+  readonly signalTimeoutMs?: number;
+}
 
 export const VP8 = () =>
   new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, rtcpFeedback: [useNACK(), usePLI(), useFIR()] });
@@ -49,11 +66,15 @@ export interface ClientPeer {
   close(): Promise<void>;
 }
 
-export async function createClientPeer(codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] }): Promise<ClientPeer> {
-  const stun = await acquireLoopbackStun();
+export async function createClientPeer(
+  codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] },
+  iceServers?: readonly IceServer[],
+): Promise<ClientPeer> {
+  const loopbackOnly = iceServers === undefined || iceServers.length === 0;
+  const stun = loopbackOnly ? await acquireLoopbackStun() : undefined;
   const pc = new RTCPeerConnection({
-    iceServers: [{ urls: stun.url }],
-    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceServers: stun ? [{ urls: stun.url }] : iceServers?.map((s) => ({ ...s })),
+    ...(loopbackOnly ? { iceAdditionalHostAddresses: ['127.0.0.1'] } : {}),
     iceUseIpv6: false,
     iceStunGatherTimeout: 2,
     // One transport for audio and video: werift leaks the unused ones' sockets when BUNDLE drops them.
@@ -76,6 +97,7 @@ export async function createClientPeer(codecs: { audio: RTCRtpCodecParameters[];
         });
       });
       const sdp = pc.localDescription?.sdp ?? '';
+      if (!loopbackOnly) return sdp;
       // Offer only the loopback candidate so the server never sends to another address.
       return sdp
         .split('\r\n')
@@ -86,7 +108,7 @@ export async function createClientPeer(codecs: { audio: RTCRtpCodecParameters[];
       if (closed) return;
       closed = true;
       await pc.close().catch(() => undefined);
-      await stun.release();
+      await stun?.release();
     },
   };
 }

@@ -11,8 +11,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { BenchResultSchema, LoadResultSchema } from '../../bench/lib/schema.js';
-import { startSandbox, type SandboxProcess } from '../../bench/lib/sandbox.js';
+import { BenchResultSchema, LoadResultSchema } from '../lib/schema.js';
+import { startSandbox, type RunningSandbox } from '../../testkit/sandbox.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(process.cwd());
@@ -143,7 +143,7 @@ describe('npm run loadtest', () => {
   }, 300_000);
 
   describe('against a URL (token flash crowd)', () => {
-    let sandbox: SandboxProcess;
+    let sandbox: RunningSandbox;
     beforeAll(async () => {
       sandbox = await startSandbox({ media: false });
     }, 90_000);

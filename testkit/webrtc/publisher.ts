@@ -1,5 +1,5 @@
 /**
- * A synthetic WHIP publisher in Node (werift, sendonly): sends VP8-shaped RTP at a fixed bitrate and frame rate, and
+ * The test kit's synthetic WHIP publisher in Node (werift, sendonly): sends VP8-shaped RTP at a fixed bitrate and frame rate, and
  * optionally an Opus-sized audio stream. The SFU forwards payloads without decoding, so the bytes need not be a real
  * picture; tests and the SFU benchmark use it where a browser would cost too much CPU.
  *
@@ -8,14 +8,12 @@
  *   await pub.close();    // DELETE + close the peer connection
  */
 import { MediaStreamTrack, RtpHeader, RtpPacket } from 'werift';
-import { createClientPeer, H264, OPUS, VP8, watchRemoteEnd } from './client-peer.js';
+import { type ClientOptions, createClientPeer, H264, OPUS, VP8, watchRemoteEnd } from './peer.js';
 import { deleteSession, postOffer } from './signaling.js';
 
-export interface PublishOptions {
+export interface PublishOptions extends ClientOptions {
   /** `<origin>/whip` */
   readonly whipUrl: string;
-  /** Participant token with the PUBLISH capability. */
-  readonly token: string;
   /** Video bitrate, kbit/s (default 500). */
   readonly bitrateKbps?: number;
   /** Video frames per second (default 30). */
@@ -56,10 +54,10 @@ const u16 = (): number => Math.floor(Math.random() * 0xffff);
 export async function publish(options: PublishOptions): Promise<Publisher> {
   const bitrateKbps = options.bitrateKbps ?? 500;
   const fps = options.fps ?? 30;
-  const peer = await createClientPeer({
-    audio: options.audio ? [OPUS()] : [],
-    video: [options.videoCodec === 'H264' ? H264() : VP8()],
-  });
+  const peer = await createClientPeer(
+    { audio: options.audio ? [OPUS()] : [], video: [options.videoCodec === 'H264' ? H264() : VP8()] },
+    options.iceServers,
+  );
   const { pc } = peer;
   const video = new MediaStreamTrack({ kind: 'video' });
   const videoSender = pc.addTransceiver(video, { direction: 'sendonly' }).sender;
@@ -122,7 +120,7 @@ export async function publish(options: PublishOptions): Promise<Publisher> {
 
   let sessionUrl: string;
   try {
-    const answer = await postOffer(options.whipUrl, options.token, await peer.offer());
+    const answer = await postOffer(options.whipUrl, await peer.offer(), { token: options.token, timeoutMs: options.signalTimeoutMs });
     sessionUrl = answer.sessionUrl;
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
   } catch (err: unknown) {

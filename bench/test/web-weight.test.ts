@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { htmlScriptRefs, jsImportRefs, weighSite } from '../../bench/parts/web.js';
+import { htmlScriptRefs, jsImportRefs, weighSite } from '../parts/web.js';
 
 describe('module graph parsing', () => {
   it('finds local scripts and modulepreloads in HTML, not remote ones', () => {

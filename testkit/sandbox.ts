@@ -1,6 +1,6 @@
 /**
- * Starts the sandbox (with freshly built pages) in a child process for the page tests, and mints tokens against it
- * the way a person would: CreateParticipantToken on its IVS API emulator (any SigV4-looking header is accepted; the
+ * Starts the sandbox in a child process (testkit/sandbox-child.ts, through startServer) for the bench and the page
+ * tests, and stops it leaving nothing running. Mints tokens against it the way a person would: CreateParticipantToken on its IVS API emulator (any SigV4-looking header is accepted; the
  * sandbox never checks signatures), or, for tokens IVS would never hand out (already expired), signed here with the
  * sandbox's own signing key, which the test generates and passes in.
  */
@@ -9,9 +9,10 @@ import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
-import type { Capability } from '../../../contracts/token-api.js';
-import { IVS_TOKEN_ALG, buildIvsTokenClaims } from '../../../contracts/ivs-token.js';
-import { loadSigningKey } from '../../../local/src/tokens/keys.js';
+import type { Capability } from '../contracts/token-api.js';
+import { IVS_TOKEN_ALG, buildIvsTokenClaims } from '../contracts/ivs-token.js';
+import type { BuildAppOptions } from '../local/src/app.js';
+import { loadSigningKey } from '../local/src/tokens/keys.js';
 
 const CHILD = fileURLToPath(new URL('./sandbox-child.ts', import.meta.url));
 
@@ -36,8 +37,13 @@ export interface MintedToken {
   readonly token: string;
 }
 
+/** Sandbox options as JSON (they cross a process boundary): no functions, no injected parts. */
+export type SandboxChildOptions = Omit<BuildAppOptions, 'registerMedia' | 'nowMs' | 'logger' | 'tokenApi'>;
+
 export interface RunningSandbox {
   readonly url: string;
+  /** The child's pid, for CPU and memory readings. */
+  readonly pid: number;
   readonly stageArn: string;
   /** Output of the child so far, for failure messages. */
   logTail(): string;
@@ -54,13 +60,14 @@ const FAKE_SIGV4 =
   'AWS4-HMAC-SHA256 Credential=sandbox-test/20260101/us-east-1/ivs/aws4_request, ' +
   `SignedHeaders=content-type;host;x-amz-date, Signature=${'0'.repeat(64)}`;
 
-export async function startSandbox(options: Record<string, unknown> = {}, timeoutMs = 120_000): Promise<RunningSandbox> {
+/** `options.webRoot` serves pages built elsewhere (the e2e global setup builds web/ once per run). */
+export async function startSandbox(options: SandboxChildOptions = {}, timeoutMs = 120_000): Promise<RunningSandbox> {
   const signingKeyPem = generateKeyPairSync('ec', { namedCurve: 'secp384r1' })
     .privateKey.export({ type: 'pkcs8', format: 'pem' })
     .toString();
   const child: ChildProcess = fork(CHILD, [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, E2E_SANDBOX_OPTIONS: JSON.stringify({ signingKeyPem, ...options }) },
+    env: { ...process.env, TESTKIT_SANDBOX_OPTIONS: JSON.stringify({ signingKeyPem, ...options }) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let tail = '';
@@ -137,6 +144,7 @@ export async function startSandbox(options: Record<string, unknown> = {}, timeou
 
   return {
     url,
+    pid: child.pid as number,
     stageArn,
     logTail: () => tail,
     mint,

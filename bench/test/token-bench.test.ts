@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { benchTokens } from '../../bench/token-bench.js';
+import { benchTokens } from '../token-bench.js';
 
 describe('benchTokens (token handler loop)', () => {
   it('mints through the real handler and reports rate, percentiles and the signing ceiling', async () => {

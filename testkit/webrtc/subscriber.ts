@@ -1,6 +1,6 @@
 /**
- * A non-decoding WHEP subscriber in Node (werift, recvonly): counts RTP packets and bytes per kind, time to first
- * packet, and loss from RTP sequence numbers. For tests and for loading the SFU with many cheap viewers.
+ * The test kit's non-decoding WHEP subscriber (werift, recvonly): counts RTP packets and bytes per kind, time to first
+ * packet, and loss from RTP sequence numbers. For tests, the bench and the load test's fleet of cheap viewers.
  *
  *   const sub = await subscribe({ whepUrl: 'http://127.0.0.1:8080/whep/<publisherId>', token });
  *   await sub.waitForPackets(50);
@@ -8,14 +8,13 @@
  *   await sub.close();   // DELETE + close the peer connection
  */
 import type { RtpPacket } from 'werift';
-import { createClientPeer, H264, OPUS, VP8, watchRemoteEnd } from './client-peer.js';
+import { type ClientOptions, createClientPeer, H264, OPUS, VP8, watchRemoteEnd } from './peer.js';
+import { SeqTracker } from './sequence.js';
 import { deleteSession, postOffer } from './signaling.js';
 
-export interface SubscribeOptions {
+export interface SubscribeOptions extends ClientOptions {
   /** `<origin>/whep/<publisherParticipantId>` */
   readonly whepUrl: string;
-  /** Participant token with the SUBSCRIBE capability. */
-  readonly token: string;
   /** Receive audio (default true). */
   readonly audio?: boolean;
   /** Receive video (default true). */
@@ -27,10 +26,8 @@ export interface SubscribeOptions {
 export interface StreamStats {
   readonly packets: number;
   readonly bytes: number;
-  /** Packets missing from the received sequence-number range (after NACK recovery). */
+  /** Packets missing from the received sequence-number ranges (after NACK recovery). */
   readonly lost: number;
-  /** Retransmitted or duplicated packets (same sequence number received again). */
-  readonly duplicates: number;
 }
 
 export interface SubscriberStats {
@@ -54,45 +51,24 @@ export interface Subscriber {
   close(): Promise<void>;
 }
 
-/** Loss accounting over extended (32-bit) sequence numbers of one SSRC. */
-class SequenceCounter {
-  packets = 0;
-  bytes = 0;
-  duplicates = 0;
-  private first = -1;
-  private highest = -1;
-  private readonly seen = new Set<number>();
+/** Packets, bytes and loss of one kind, per SSRC (a publisher that restarts sends a new one). */
+class KindCounter {
+  private packets = 0;
+  private bytes = 0;
+  private readonly trackers = new Map<number, SeqTracker>();
 
-  add(seq: number, size: number): void {
+  add(ssrc: number, seq: number, size: number): void {
     this.packets++;
     this.bytes += size;
-    const ext = this.extend(seq);
-    if (this.first < 0 || ext < this.first) this.first = ext;
-    if (ext > this.highest) this.highest = ext;
-    if (this.seen.has(ext)) this.duplicates++;
-    else this.seen.add(ext);
-    // Keep the set small: anything far behind the head can no longer be a duplicate of interest.
-    if (this.seen.size > 4096) {
-      for (const s of this.seen) if (s < this.highest - 2048) this.seen.delete(s);
-    }
-  }
-
-  private extend(seq: number): number {
-    if (this.highest < 0) return seq + 0x10000; // head room so early reordering stays positive
-    const base = this.highest & ~0xffff;
-    let ext = base | seq;
-    if (ext - this.highest > 0x8000) ext -= 0x10000;
-    else if (this.highest - ext > 0x8000) ext += 0x10000;
-    return ext;
-  }
-
-  get lost(): number {
-    if (this.first < 0) return 0;
-    return Math.max(0, this.highest - this.first + 1 - (this.packets - this.duplicates));
+    let t = this.trackers.get(ssrc);
+    if (!t) this.trackers.set(ssrc, (t = new SeqTracker()));
+    t.push(seq);
   }
 
   snapshot(): StreamStats {
-    return { packets: this.packets, bytes: this.bytes, lost: this.lost, duplicates: this.duplicates };
+    let lost = 0;
+    for (const t of this.trackers.values()) lost += t.lost();
+    return { packets: this.packets, bytes: this.bytes, lost };
   }
 }
 
@@ -101,12 +77,12 @@ export async function subscribe(options: SubscribeOptions): Promise<Subscriber> 
   const wantAudio = options.audio ?? true;
   const wantVideo = options.video ?? true;
   const videoCodecs = (options.videoCodecs ?? ['VP8', 'H264']).map((c) => (c === 'VP8' ? VP8() : H264()));
-  const peer = await createClientPeer({ audio: wantAudio ? [OPUS()] : [], video: wantVideo ? videoCodecs : [] });
+  const peer = await createClientPeer({ audio: wantAudio ? [OPUS()] : [], video: wantVideo ? videoCodecs : [] }, options.iceServers);
   const { pc } = peer;
   if (wantAudio) pc.addTransceiver('audio', { direction: 'recvonly' });
   if (wantVideo) pc.addTransceiver('video', { direction: 'recvonly' });
 
-  const counters = { audio: new SequenceCounter(), video: new SequenceCounter() };
+  const counters = { audio: new KindCounter(), video: new KindCounter() };
   let connectMs: number | undefined;
   let firstPacketMs: number | undefined;
   let total = 0;
@@ -116,7 +92,7 @@ export async function subscribe(options: SubscribeOptions): Promise<Subscriber> 
     const counter = track.kind === 'audio' ? counters.audio : counters.video;
     track.onReceiveRtp.subscribe((rtp: RtpPacket) => {
       firstPacketMs ??= performance.now() - startMs;
-      counter.add(rtp.header.sequenceNumber, rtp.payload.length);
+      counter.add(rtp.header.ssrc, rtp.header.sequenceNumber, rtp.payload.length);
       total++;
       for (const w of waiters) {
         if (total >= w.n) {
@@ -126,6 +102,14 @@ export async function subscribe(options: SubscribeOptions): Promise<Subscriber> 
       }
     });
   });
+
+  // Which step a subscriber without media stalled at (ICE checks, or DTLS after ICE), so a load test's failures say where.
+  const stalledAt = (): string =>
+    connectMs !== undefined
+      ? 'connected'
+      : pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed'
+        ? 'ICE connected, DTLS did not complete'
+        : `ICE ${pc.iceConnectionState}`;
 
   let resolveEnded: (state: string) => void = () => undefined;
   const ended = new Promise<string>((resolve) => {
@@ -141,7 +125,7 @@ export async function subscribe(options: SubscribeOptions): Promise<Subscriber> 
 
   let answer;
   try {
-    answer = await postOffer(options.whepUrl, options.token, await peer.offer());
+    answer = await postOffer(options.whepUrl, await peer.offer(), { token: options.token, timeoutMs: options.signalTimeoutMs });
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
   } catch (err: unknown) {
     await peer.close();
@@ -171,7 +155,7 @@ export async function subscribe(options: SubscribeOptions): Promise<Subscriber> 
         };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(new Error(`only ${total} of ${n} packets arrived within ${timeoutMs} ms`));
+          reject(new Error(`only ${total} of ${n} packets arrived within ${timeoutMs} ms (${stalledAt()})`));
         }, timeoutMs);
         waiters.add(waiter);
       });

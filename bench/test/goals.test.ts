@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { benchCharts } from '../../bench/lib/charts.js';
-import { goalsFor } from '../../bench/lib/goals.js';
+import { benchCharts } from '../lib/charts.js';
+import { goalsFor, janusRatio } from '../lib/goals.js';
 import { histogram, summarize } from '../../web/src/measure/percentiles.js';
-import { BenchResultSchema, type BenchResult, type LatencyPhase } from '../../bench/lib/schema.js';
+import { BenchResultSchema, type BenchResult, type LatencyPhase } from '../lib/schema.js';
 
 function phase(extra: number, latencies: number[], cpuUsPerPacket: number | null): LatencyPhase {
   return {
@@ -104,5 +104,32 @@ describe('benchCharts', () => {
 
   it('draws nothing without latency phases', () => {
     expect(benchCharts(result(null))).toEqual([]);
+  });
+});
+
+describe('the Janus side-by-side', () => {
+  const sfu = (usPerPacketAtMax: unknown): NonNullable<BenchResult['sfu']> => ({
+    cpuPercentPerSubscriber: 0.2,
+    rssMiBPerSubscriber: 0.5,
+    marginalCpuUsPerPacket: 15,
+    microbench: { usPerPacketAtMax },
+  });
+  const janus = (usPerPacketAtMax: unknown): BenchResult['reference'] => ({ janus: { ...sfu(usPerPacketAtMax) } });
+
+  it('divides the sandbox µs per packet by Janus µs per packet at the largest step', () => {
+    expect(janusRatio({ sfu: sfu(30), reference: janus(12) })).toEqual({ sandbox: 30, janus: 12, ratio: 2.5 });
+  });
+
+  it('has no ratio when either side was not measured', () => {
+    expect(janusRatio({ sfu: sfu(30), reference: null })).toBeNull();
+    expect(janusRatio({ sfu: null, reference: janus(12) })).toBeNull();
+    expect(janusRatio({ sfu: sfu(30), reference: janus('n/a') })).toBeNull();
+  });
+
+  it('puts the ratio beside the SFU per-packet goal', () => {
+    const row = goalsFor({ latency: null, sfu: sfu(30), tokens: null, web: null, reference: janus(12) }).find((g) => g.id === 'sfu-us-per-packet');
+    expect(row?.note).toContain('2.50× Janus');
+    const without = goalsFor({ latency: null, sfu: sfu(30), tokens: null, web: null }).find((g) => g.id === 'sfu-us-per-packet');
+    expect(without?.note).not.toContain('Janus');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { TokenBucket, parseDuration, ramp, type Clock } from '../../bench/lib/rate.js';
+import { TokenBucket, parseDuration, ramp, type Clock } from '../lib/rate.js';
 
 /** A clock whose sleep advances time instantly, so schedules are checked without waiting. */
 function fakeClock(): Clock & { t: number } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { SeqTracker } from '../../bench/lib/subscriber.js';
+import { SeqTracker } from '../../testkit/webrtc/sequence.js';
 
 describe('SeqTracker (subscriber loss from RTP sequence numbers)', () => {
   it('counts nothing lost for an unbroken run, including reordering', () => {

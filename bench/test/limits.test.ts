@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { limitVerdict, parseMeminfo, retryAfterMs, type LimitEvidence } from '../../bench/lib/limits.js';
+import { limitVerdict, parseMeminfo, retryAfterMs, type LimitEvidence } from '../lib/limits.js';
 
 const base: LimitEvidence = {
   requested: 1000,
