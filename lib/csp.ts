@@ -18,7 +18,6 @@ export const IVS_CONNECT_SOURCES = ['https://*.live-video.net:*', 'wss://*.live-
 /** Camera and microphone for this origin only (the broadcaster page); nothing else. */
 export const PERMISSIONS_POLICY = 'camera=(self), microphone=(self), display-capture=(self), geolocation=(), payment=(), usb=()';
 export const REFERRER_POLICY = 'strict-origin-when-cross-origin';
-export const HSTS_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
 
 export interface CspOptions {
   /**
@@ -27,6 +26,19 @@ export interface CspOptions {
    */
   readonly upgradeInsecureRequests?: boolean;
 }
+
+/**
+ * Where the deployed pages fetch from besides their own origin: API Gateway endpoints of the region (the API's own id
+ * cannot appear: its CORS list holds the site's origin, and CloudFormation cannot resolve that cycle) and the Cognito
+ * hosted UI. The stack builds its CSP from this; `npm run verify` rebuilds it from config.json to compare.
+ */
+export function siteConnectSources(region: string, cognitoDomainUrl: string): string[] {
+  return [`https://*.execute-api.${region}.amazonaws.com`, cognitoDomainUrl];
+}
+
+/** HSTS the site sends: one year, subdomains included. */
+export const HSTS_MAX_AGE_DAYS = 365;
+export const HSTS_MAX_AGE_SECONDS = HSTS_MAX_AGE_DAYS * 24 * 60 * 60;
 
 /** Builds the policy. Everything not listed is blocked: no inline script, no plugins, no framing, no foreign forms. */
 export function contentSecurityPolicy(sources: CspSources, options: CspOptions = {}): string {

@@ -7,6 +7,7 @@
  *   GET  /events (WebSocket)                            participant events
  *   *    /api/*                                         lambda/'s token API through an API Gateway v2 adapter
  *   POST /whip, POST /whep/{id}, DELETE .../sessions/*  media plane (local/src/media)
+ * CORS (local/src/cors.ts): media and events any origin, token API an allow-list, IVS API and pages none.
  *   GET  /config.json, GET /*                           pages
  */
 import { createPublicKey, randomUUID } from 'node:crypto';
@@ -16,6 +17,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { tokenApiPlugin } from './api-adapter/routes.js';
 import { type SandboxConfig, type SandboxOptionsInput, parseSandboxOptions } from './config.js';
+import { registerCors } from './cors.js';
 import { EventsHub } from './events/hub.js';
 import { recordMediaErrors } from './events/media-errors.js';
 import { eventsPlugin } from './events/routes.js';
@@ -99,6 +101,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  // Before any route plugin: the media, events and token API groups mark their routes for it.
+  registerCors(app, { allowedOrigins: config.allowedOrigins });
 
   const store = new IvsStore({ config, mint: createTokenMinter(signingKey), nowMs });
   const verifier = new TokenVerifier({

@@ -1,6 +1,6 @@
 /** Sandbox configuration, validated once at boot (zod); everything else reads the parsed value. */
 import { z } from 'zod';
-import { MintingMode, ViewerAccess } from '../../contracts/token-api.js';
+import { MintingMode, ViewerAccess, browserOriginProblem } from '../../contracts/token-api.js';
 
 export const DEFAULT_REGION = 'us-east-1';
 /** A documentation account id: obviously fake, and never a real account. */
@@ -21,6 +21,15 @@ export const SandboxOptions = z.object({
   webRoot: z.string().optional(),
   defaultStageName: z.string().regex(/^[a-zA-Z0-9-_]{0,128}$/).default(DEFAULT_STAGE_NAME),
   viewerAccess: ViewerAccess.default('public'),
+  /** Browser origins besides the sandbox's own that may call the token API (`--allow-origin`; the stack's rule). */
+  allowedOrigins: z
+    .array(
+      z.string().superRefine((value, ctx) => {
+        const problem = browserOriginProblem(value);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    )
+    .default([]),
   /**
    * Require an `Authorization: AWS4-HMAC-SHA256 ...` header on emulator calls, as AWS does. The signature itself is
    * never verified (any credentials work).

@@ -4,6 +4,7 @@
  *   npm start -- [--port 8080] [--host 127.0.0.1] [--minting api|self-signed] [--key signing-key.pem]
  *                [--region us-east-1] [--https-key key.pem --https-cert cert.pem] [--no-build | --web-root DIR]
  *                [--network SPEC] [--verbose]
+ *                [--allow-origin URL ...] [--verbose]
  *
  * PORT in the environment sets the port too (the flag wins). --host 0.0.0.0 makes it reachable from phones on the LAN
  * (and the SFU offers the LAN addresses as ICE candidates); phones need HTTPS for the camera (--https-key/--https-cert).
@@ -46,6 +47,8 @@ const USAGE = `usage: npm start -- [options]
                            (who: publisher, viewer, all or a userId; keys loss %, delay ms, jitter ms,
                            cap kbit/s|none, queue ms; up./down. for one direction; change live with
                            PUT /sandbox/participants/{id}/network)
+  --allow-origin URL       also let pages from URL (an origin: https://you.github.io) call the token API; repeatable.
+                           Media and events accept every origin (the token is the credential).
   --verbose                request logs and the token API's logs and metrics
   -h, --help               this text
 `;
@@ -63,6 +66,7 @@ const Cli = z.object({
   webRoot: z.string().min(1).optional(),
   network: z.string().min(1).optional(),
   publicUrl: z.url().optional(),
+  allowOrigin: SandboxOptions.shape.allowedOrigins,
 });
 
 function fail(message: string, usage = false): never {
@@ -87,6 +91,7 @@ function readArgs(): z.infer<typeof Cli> {
         'web-root': { type: 'string' },
         network: { type: 'string' },
         'public-url': { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -112,6 +117,7 @@ function readArgs(): z.infer<typeof Cli> {
     webRoot: values['web-root'],
     network: values.network,
     publicUrl: values['public-url'],
+    allowOrigin: values['allow-origin'] ?? [],
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -188,6 +194,7 @@ interface BannerInput {
   readonly media: boolean;
   readonly devBearer: string;
   readonly sigV4?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly allowedOrigins: readonly string[];
 }
 
 /** What `npm start` prints once it listens: where the pages are and how to get tokens (never a token itself). */
@@ -216,6 +223,7 @@ function banner(b: BannerInput): string {
         ]
       : [`  IVS API     aws ivs-realtime list-stages --endpoint-url ${local} --region ${b.region}   (any credentials)`]),
     `  media       ${b.media ? `WHIP ${local}/whip, WHEP ${local}/whep/<participantId>` : 'off'}`,
+    `  CORS        media and events: any origin; token API: this origin${b.allowedOrigins.length > 0 ? `, ${b.allowedOrigins.join(', ')}` : ' only (--allow-origin URL adds one)'}`,
     '',
     `Tokens (no login: a dev identity stands in for Cognito; its bearer is ${b.devBearer === 'dev' ? '"dev" on loopback' : 'the secret below'}):`,
     `  viewer      npm run -s token -- --role viewer --api ${local}/api`,
@@ -276,6 +284,7 @@ async function main(): Promise<void> {
       host: args.host,
       minting: args.minting,
       region: args.region,
+      allowedOrigins: args.allowOrigin,
       ...(signingKeyPem !== undefined ? { signingKeyPem } : {}),
       ...(webRoot !== undefined ? { webRoot } : {}),
       ...(https ? { https } : {}),
@@ -307,6 +316,7 @@ async function main(): Promise<void> {
       media: media !== undefined,
       devBearer: config.devBearer,
       ...(config.sigV4Credentials ? { sigV4: config.sigV4Credentials } : {}),
+      allowedOrigins: config.allowedOrigins,
     }),
   );
 }

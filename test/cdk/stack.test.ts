@@ -585,6 +585,54 @@ describe('6. monitoring', () => {
     }
   });
 
+  it('alarmEmail: one SNS topic (TLS only, CloudWatch of this account may publish) e-mails every alarm, firing and recovering', () => {
+    base.template.resourceCountIs('AWS::SNS::Topic', 0);
+    for (const a of alarms(base)) expect(a.Properties?.AlarmActions).toBeUndefined();
+
+    switched.template.resourceCountIs('AWS::SNS::Topic', 1);
+    const topic = ref(logicalId(switched.stack.monitoring.alarmTopic!));
+    switched.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: topic });
+    const all = alarms(switched);
+    expect(all).toHaveLength(5);
+    for (const a of all) {
+      expect(a.Properties?.AlarmActions).toEqual([topic]);
+      expect(a.Properties?.OKActions).toEqual([topic]);
+    }
+    const policy = Object.values(switched.template.findResources('AWS::SNS::TopicPolicy'))[0] as CfnResourceJson;
+    const statements = ((policy.Properties?.PolicyDocument as Json).Statement as Json[]);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Resource: topic,
+          Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+        }),
+      ]),
+    );
+  });
+
+  it('monthlyBudgetUsd: an AWS Budgets cost budget e-mailing alarmEmail at 80 % and 100 % of actual spend', () => {
+    base.template.resourceCountIs('AWS::Budgets::Budget', 0);
+    switched.template.resourceCountIs('AWS::Budgets::Budget', 1);
+    switched.template.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: { BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: 25, Unit: 'USD' } },
+      NotificationsWithSubscribers: [80, 100].map((threshold) => ({
+        Notification: { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: threshold, ThresholdType: 'PERCENTAGE' },
+        Subscribers: [{ SubscriptionType: 'EMAIL', Address: 'ops@example.com' }],
+      })),
+    });
+    // Both go with the stack: nothing of them is retained on destroy.
+    for (const type of ['AWS::Budgets::Budget', 'AWS::SNS::Topic', 'AWS::SNS::Subscription']) {
+      for (const r of Object.values(switched.template.findResources(type)) as CfnResourceJson[]) {
+        expect(r.DeletionPolicy).not.toBe('Retain');
+        expect(r.UpdateReplacePolicy).not.toBe('Retain');
+      }
+    }
+  });
+
   it('has a dashboard with API requests/errors/latency, function errors/duration and tokens by role', () => {
     base.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const dashboard = Object.values(base.template.findResources('AWS::CloudWatch::Dashboard'))[0] as CfnResourceJson;

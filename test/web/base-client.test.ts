@@ -236,10 +236,23 @@ describe('BaseStageClient reconnect', () => {
     let now = NOW + 1_000;
     const client = fresh({ now: () => now });
     await client.join(subscribeOnly);
+    const states = record(client, StageClientEvent.ConnectionStateChanged);
     now = NOW + 61 * 60_000;
     client.lose(StageError.networkLost('ws closed'));
     await until(() => client.state === ConnectionState.Failed);
     expect(client.connects).toBe(1);
+    // Its own message: not "network lost, will reconnect", not the join-time "expired".
+    expect(states.at(-1)?.error?.reason).toBe('tokenExpiredAtReconnect');
+  });
+
+  it('does not retry a request refused by CORS or a blocked private-network request', async () => {
+    for (const kind of ['cors', 'privateNetwork'] as const) {
+      const client = fresh();
+      await client.join(subscribeOnly);
+      client.lose(StageError.fromUnreachable({ kind, server: 'http://127.0.0.1:8080', page: 'https://you.github.io' }, 'subscribe'));
+      expect(client.state).toBe(ConnectionState.Failed);
+      expect(client.connects).toBe(1);
+    }
   });
 
   it('does not retry an error no reconnect can cure', async () => {
@@ -342,10 +355,11 @@ describe('BaseStageClient participants, counts and mute', () => {
     const logs = record(client, StageClientEvent.Log);
     await client.join(subscribeOnly);
     await client.leave();
-    expect(logs.map((l) => l.message).filter((m) => m.startsWith('connection '))).toEqual([
-      'connection idle -> connecting',
-      'connection connecting -> connected',
-      'connection connected -> disconnected',
+    // Catalogue ids and "@id" params: the page shows each line in its own language (web/src/ui/event-log.ts).
+    expect(logs.filter((l) => l.id === 'log.driver.transition').map((l) => l.params)).toEqual([
+      { from: '@state.idle', to: '@state.connecting' },
+      { from: '@state.connecting', to: '@state.connected' },
+      { from: '@state.connected', to: '@state.disconnected' },
     ]);
   });
 });

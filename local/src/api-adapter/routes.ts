@@ -16,6 +16,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLISHERS_GROUP } from '../../../contracts/token-api.js';
 import { createHandler, type TokenApiHandler } from '../../../lambda/token/app.js';
 import type { SandboxConfig } from '../config.js';
+import { corsGroup } from '../cors.js';
 import type { Origin } from '../ivs-api/store.js';
 import { originOf } from '../origin.js';
 import { UNAUTHORIZED_BODY, hasDevBearer } from '../security/dev-identity.js';
@@ -115,6 +116,9 @@ export async function tokenApiPlugin(app: FastifyInstance, opts: TokenApiMountOp
     for (const { client } of handlers.values()) client.destroy();
     handlers.clear();
   });
+
+  // It mints credentials: browsers may call it only from the sandbox's own origin and --allow-origin (cors.ts).
+  corsGroup(app, 'allow-list');
 
   // The handler reads and judges the body itself (size, JSON, Content-Type), as behind API Gateway.
   app.removeAllContentTypeParsers();

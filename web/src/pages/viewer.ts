@@ -28,7 +28,7 @@ const grid = new VideoGrid(byId('grid', HTMLUListElement), byId('play-fallback',
   onAutoplay: (outcome) => {
     if (outcome === 'blocked') notice.textContent = t('vw.autoplayBlocked');
     else if (outcome === 'muted') notice.textContent = t('vw.mutedAutoplay');
-    log.raw(outcome === 'playing' ? 'info' : 'warn', 'media', `autoplay: ${outcome}`);
+    log.info('media', `log.autoplay.${outcome}`, undefined, outcome === 'playing' ? 'info' : 'warn');
   },
   onLayerChoice: (participantId, choice) => {
     const c = client;
@@ -108,7 +108,7 @@ async function join(): Promise<void> {
   } catch (err: unknown) {
     const error = StageError.from(err);
     errors.show(error);
-    log.raw('error', 'stage', `joining failed: ${error.reason}: ${error.message}`);
+    log.failure('error', 'stage', error);
     pageClientGone();
   } finally {
     busy = false;

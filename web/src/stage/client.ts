@@ -2,6 +2,7 @@
  * The one interface both pages program against. Two drivers implement it: IVS (amazon-ivs-web-broadcast) and the
  * sandbox (WHIP/WHEP + event WebSocket). Pages never know which one they hold.
  */
+import type { MessageId, MessageParams } from '../i18n/index.js';
 import type { QualityPreset } from '../media/presets.js';
 import type { DriverKind, ParticipantToken } from '../token/participant-token.js';
 import type { ConnectionState, StateChange } from './connection-state.js';
@@ -47,8 +48,10 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface DriverLogEntry {
   readonly level: LogLevel;
-  /** English diagnostic text; never contains a token. */
-  readonly message: string;
+  /** Catalogue id (web/src/i18n/event-log.ts `log.driver.*`): the page shows it in its language. */
+  readonly id: MessageId;
+  /** Never a token; a value "@id" is itself a catalogue id (web/src/ui/event-log.ts). */
+  readonly params?: MessageParams;
 }
 
 /** Event names; each payload is documented in StageClientEventMap. */

@@ -193,7 +193,7 @@ export class IvsStageClient extends BaseStageClient {
     stage.on(StageEvents.STAGE_CONNECTION_STATE_CHANGED, (state: StageConnectionState) => {
       if (!current()) return;
       sdkState = state;
-      this.log('debug', `IVS stage connection ${state}`);
+      this.log('debug', 'log.driver.ivsState', { state });
       if (state === StageConnectionState.CONNECTED) {
         this.everConnected = true;
         // The SDK reconnected by itself after a network blip: mirror it.
@@ -217,7 +217,7 @@ export class IvsStageClient extends BaseStageClient {
     stage.on(StageEvents.ERROR, (error: IvsStageError) => {
       if (!current()) return;
       const mapped = fromIvsError(error);
-      this.log('warn', `IVS ${error.category} ${error.code}: ${error.message}`);
+      this.log('warn', 'log.driver.ivsError', { category: error.category, code: error.code, detail: error.message });
       if (error.category === StageErrorCategory.JOIN_ERROR) {
         this.joinError = mapped;
         if (this.everConnected && !mapped.retryable) this.endedByServer(mapped);
