@@ -20,7 +20,7 @@ export default {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/test/{lambda,web,testkit}/**/*.test.ts', '<rootDir>/bench/test/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/{lambda,web,testkit,ops}/**/*.test.ts', '<rootDir>/bench/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/bench/test/local/', ...SOAK.map((p) => p.replace('<rootDir>', ''))],
     },
     { ...common, displayName: 'cdk', testMatch: ['<rootDir>/test/cdk/**/*.test.ts'] },

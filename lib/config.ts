@@ -4,7 +4,7 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
-import { MINTING_MODES, VIEWER_ACCESS_MODES } from '../contracts/token-api.js';
+import { MINTING_MODES, VIEWER_ACCESS_MODES, browserOriginProblem } from '../contracts/token-api.js';
 import type { MintingMode, ViewerAccess } from '../contracts/token-api.js';
 
 /** Every context key the app reads, with its default (the values shipped in cdk.json). */
@@ -20,6 +20,10 @@ export const CONTEXT_DEFAULTS = {
   fleet: false,
   fleetTaskCpu: 1024,
   fleetTaskMemory: 2048,
+  /** Empty: the alarms notify nobody. */
+  alarmEmail: '',
+  /** 0: no budget. */
+  monthlyBudgetUsd: 0,
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_DEFAULTS;
@@ -50,6 +54,10 @@ export interface EnvironmentSettings {
    * only stack and a bare `npx cdk deploy` / `npx cdk destroy` picks it (the CLI refuses a bare command with two).
    */
   readonly fleet: boolean;
+  /** Where alarm notifications (an SNS e-mail subscription) and budget notices go; undefined: nowhere. */
+  readonly alarmEmail?: string;
+  /** Monthly cost budget in USD with notices at 80 % and 100 %; undefined: no budget. */
+  readonly monthlyBudgetUsd?: number;
   /** Size of one load-fleet task (the opt-in `IvsLoadFleet` stack): Fargate CPU units and memory in MiB. */
   readonly fleetTask: { readonly cpu: number; readonly memoryMiB: number };
 }
@@ -97,24 +105,10 @@ const OriginList = z.unknown().transform((value, ctx): unknown[] => {
   return z.NEVER;
 });
 
-/** A browser origin exactly as the Origin header carries it: scheme://host[:port], no path, no trailing slash. */
+/** A browser origin exactly as the Origin header carries it (the rule lives with the contract: the sandbox shares it). */
 const Origin = z.string().superRefine((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a URL; expected an origin like https://user.github.io` });
-    return;
-  }
-  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" must use https (http is allowed only for localhost)` });
-  } else if (url.origin !== value) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${value}" is not a bare origin; use "${url.origin}" (no path, no trailing slash)`,
-    });
-  }
+  const problem = browserOriginProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 const positiveNumber = (max: number) =>
@@ -140,6 +134,12 @@ const ContextSchema = z
       .number({ error: 'must be a number' })
       .refine((c) => c in FARGATE_SIZES, `must be one of Fargate's CPU units: ${Object.keys(FARGATE_SIZES).join(', ')} (1024 = 1 vCPU)`),
     fleetTaskMemory: z.coerce.number({ error: 'must be a number' }).int('must be a whole number of MiB'),
+    alarmEmail: z.union([z.literal(''), z.email('must be an e-mail address, e.g. you@example.com (or empty for none)')]),
+    monthlyBudgetUsd: z.coerce
+      .number({ error: 'must be a number' })
+      .finite()
+      .nonnegative('must be 0 (no budget) or more')
+      .max(1_000_000, 'must be at most 1000000'),
   })
   .superRefine((c, ctx) => {
     if (c.fleetTaskCpu in FARGATE_SIZES && !fargateMemoryOk(c.fleetTaskCpu, c.fleetTaskMemory)) {
@@ -150,6 +150,9 @@ const ContextSchema = z
         path: ['fleetTaskMemory'],
         message: `${c.fleetTaskMemory} MiB does not go with fleetTaskCpu ${c.fleetTaskCpu} on Fargate; use ${allowed}`,
       });
+    }
+    if (c.monthlyBudgetUsd > 0 && c.alarmEmail === '') {
+      ctx.addIssue({ code: 'custom', path: ['monthlyBudgetUsd'], message: 'needs alarmEmail too: the budget notices are e-mailed there' });
     }
   });
 
@@ -190,5 +193,7 @@ export function settingsFromContext(read: (key: ContextKey) => unknown): Environ
     logRetention: c.logRetentionDays as RetentionDays,
     fleet: c.fleet,
     fleetTask: { cpu: c.fleetTaskCpu, memoryMiB: c.fleetTaskMemory },
+    ...(c.alarmEmail !== '' ? { alarmEmail: c.alarmEmail } : {}),
+    ...(c.monthlyBudgetUsd > 0 ? { monthlyBudgetUsd: c.monthlyBudgetUsd } : {}),
   };
 }

@@ -4,6 +4,7 @@
  * returns a MediaPlane the control plane drives (DisconnectParticipant, DeleteStage, shutdown).
  */
 import type { Capability } from '../../../contracts/token-api.js';
+import type { NetworkRule } from './network.js';
 
 /** A participant token whose signature, expiry and stage have been checked. */
 export interface VerifiedParticipant {
@@ -34,6 +35,8 @@ export interface MediaDeps {
   readonly iceAddresses?: readonly string[];
   /** Publishers allowed per stage (IVS: 12). */
   readonly maxPublishersPerStage?: number;
+  /** Simulated links at start (`npm start -- --network ...`, network.ts). */
+  readonly networkRules?: readonly NetworkRule[];
 }
 
 export interface MediaStats {

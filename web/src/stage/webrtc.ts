@@ -1,6 +1,7 @@
 /** WebRTC helpers of the sandbox driver: non-trickle offers and the WHIP/WHEP HTTP exchange. */
 import * as z from 'zod/mini';
 import { SandboxErrorCode } from '../../../contracts/sandbox-protocol.js';
+import { diagnoseUnreachable } from '../net/reachability.js';
 import { StageError } from './errors.js';
 
 const SandboxErrorBody = z.object({ error: z.object({ code: SandboxErrorCode, message: z.string() }) });
@@ -56,7 +57,8 @@ export async function exchangeSdp(
       ...(signal ? { signal } : {}),
     });
   } catch (cause: unknown) {
-    throw StageError.networkLost(`${operation} request failed`, cause);
+    if (signal?.aborted) throw StageError.networkLost(`${operation} request cancelled`, cause);
+    throw StageError.fromUnreachable(await diagnoseUnreachable(url), operation, cause);
   }
   if (res.ok) {
     const location = res.headers.get('Location');
