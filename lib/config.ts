@@ -17,6 +17,7 @@ export const CONTEXT_DEFAULTS = {
   throttleBurstLimit: 100,
   tokensPerMinuteAlarmThreshold: 3000,
   logRetentionDays: 14,
+  fleet: false,
   fleetTaskCpu: 1024,
   fleetTaskMemory: 2048,
   /** Empty: the alarms notify nobody. */
@@ -48,6 +49,11 @@ export interface EnvironmentSettings {
   readonly tokensPerMinuteAlarmThreshold: number;
   /** Retention of every log group in the stack. */
   readonly logRetention: RetentionDays;
+  /**
+   * The app holds the opt-in `IvsLoadFleet` stack too (`-c fleet=true`). Off by default so the main stack is the app's
+   * only stack and a bare `npx cdk deploy` / `npx cdk destroy` picks it (the CLI refuses a bare command with two).
+   */
+  readonly fleet: boolean;
   /** Where alarm notifications (an SNS e-mail subscription) and budget notices go; undefined: nowhere. */
   readonly alarmEmail?: string;
   /** Monthly cost budget in USD with notices at 80 % and 100 %; undefined: no budget. */
@@ -122,6 +128,8 @@ const ContextSchema = z
     logRetentionDays: z.coerce
       .number({ error: 'must be a number' })
       .refine((d) => RETENTION_DAYS.includes(d), `must be one of CloudWatch's retention periods: ${RETENTION_DAYS.join(', ')}`),
+    // `-c fleet=true` arrives as a string, cdk.json's value as a boolean.
+    fleet: z.union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' }).transform((v) => v === true || v === 'true'),
     fleetTaskCpu: z.coerce
       .number({ error: 'must be a number' })
       .refine((c) => c in FARGATE_SIZES, `must be one of Fargate's CPU units: ${Object.keys(FARGATE_SIZES).join(', ')} (1024 = 1 vCPU)`),
@@ -183,6 +191,7 @@ export function settingsFromContext(read: (key: ContextKey) => unknown): Environ
     throttleBurstLimit: c.throttleBurstLimit,
     tokensPerMinuteAlarmThreshold: c.tokensPerMinuteAlarmThreshold,
     logRetention: c.logRetentionDays as RetentionDays,
+    fleet: c.fleet,
     fleetTask: { cpu: c.fleetTaskCpu, memoryMiB: c.fleetTaskMemory },
     ...(c.alarmEmail !== '' ? { alarmEmail: c.alarmEmail } : {}),
     ...(c.monthlyBudgetUsd > 0 ? { monthlyBudgetUsd: c.monthlyBudgetUsd } : {}),

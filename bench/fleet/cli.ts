@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 
 export const FLEET_USAGE = `Usage: npm run loadtest -- --target aws --fleet N --viewers-per-task K --publisher ID [options]
 
-Runs the load test as N ECS Fargate tasks of the IvsLoadFleet stack (npx cdk deploy IvsLoadFleet first), each joining
+Runs the load test as N ECS Fargate tasks of the IvsLoadFleet stack (npx cdk deploy IvsLoadFleet -c fleet=true first), each joining
 K subscribe-only viewers to the stage; prints the cost first and starts only with --yes. See docs/load-testing.md.
 
   --fleet N               tasks to start (1..1000; RunTask starts them 10 at a time)

@@ -65,12 +65,13 @@ function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-async function stackOutputs(cfn: CloudFormationClient, name: string): Promise<Map<string, string>> {
+/** @param deploy the command that deploys the stack, for the message when it is not there. */
+async function stackOutputs(cfn: CloudFormationClient, name: string, deploy: string): Promise<Map<string, string>> {
   let out;
   try {
     out = await cfn.send(new DescribeStacksCommand({ StackName: name }));
   } catch (error) {
-    throw new Error(`cannot read stack ${name} (${error instanceof Error ? error.message : String(error)}); deploy it first: npx cdk deploy ${name}`);
+    throw new Error(`cannot read stack ${name} (${error instanceof Error ? error.message : String(error)}); deploy it first: ${deploy}`);
   }
   const outputs = out.Stacks?.[0]?.Outputs ?? [];
   return new Map(outputs.filter((o) => o.OutputKey && o.OutputValue).map((o) => [o.OutputKey as string, o.OutputValue as string]));
@@ -78,7 +79,7 @@ async function stackOutputs(cfn: CloudFormationClient, name: string): Promise<Ma
 
 function need(outputs: Map<string, string>, stack: string, key: string): string {
   const v = outputs.get(key);
-  if (!v) throw new Error(`stack ${stack} has no output ${key}: is it the stack from lib/fleet (npx cdk deploy ${stack})?`);
+  if (!v) throw new Error(`stack ${stack} has no output ${key}: is it the stack from lib/fleet (npx cdk deploy IvsLoadFleet -c fleet=true)?`);
   return v;
 }
 
@@ -92,7 +93,7 @@ export async function runFleetCli(argv: readonly string[], deps: FleetCliDeps = 
   const log = (line: string): void => out(`[loadtest fleet ${new Date(now()).toISOString().slice(11, 19)}] ${line}\n`);
   const clients = (deps.clients ?? realClients)(args.region);
 
-  const fleetOut = await stackOutputs(clients.cloudformation, args.fleetStack);
+  const fleetOut = await stackOutputs(clients.cloudformation, args.fleetStack, 'npx cdk deploy IvsLoadFleet -c fleet=true');
   const stack: FleetStackInfo = {
     cluster: need(fleetOut, args.fleetStack, FLEET_OUTPUTS.cluster),
     taskDefinition: need(fleetOut, args.fleetStack, FLEET_OUTPUTS.taskDefinition),
@@ -105,7 +106,7 @@ export async function runFleetCli(argv: readonly string[], deps: FleetCliDeps = 
     cpu: Number(need(fleetOut, args.fleetStack, FLEET_OUTPUTS.taskCpu)),
     memoryMiB: Number(need(fleetOut, args.fleetStack, FLEET_OUTPUTS.taskMemory)),
   };
-  const stageArn = args.stage ?? need(await stackOutputs(clients.cloudformation, args.appStack), args.appStack, 'StageArn');
+  const stageArn = args.stage ?? need(await stackOutputs(clients.cloudformation, args.appStack, 'npx cdk deploy'), args.appStack, 'StageArn');
   const stage = (await clients.ivs.send(new GetStageCommand({ arn: stageArn }))).stage;
   const whipUrl = stage?.endpoints?.whip;
   const eventsUrl = stage?.endpoints?.events;

@@ -17,7 +17,7 @@ export interface IvsLoadFleetStackProps extends StackProps {
 }
 
 /**
- * The opt-in load-test fleet (`npx cdk deploy IvsLoadFleet`): a VPC without NAT, an ECS cluster, a Fargate task
+ * The opt-in load-test fleet (`npx cdk deploy IvsLoadFleet -c fleet=true`, lib/app-stacks.ts): a VPC without NAT, an ECS cluster, a Fargate task
  * definition for the load worker, a results bucket, and the worker's own token-signing key pair. The key pair is the
  * fleet's own IVS public key, so tasks mint subscribe-only tokens for any stage of the account and region without
  * calling CreateParticipantToken (50 TPS), and without a reference to the main stack: `IvsTestEnv` never depends on

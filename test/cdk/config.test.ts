@@ -26,6 +26,7 @@ describe('settingsFromContext', () => {
       throttleBurstLimit: 100,
       tokensPerMinuteAlarmThreshold: 3000,
       logRetention: RetentionDays.TWO_WEEKS,
+      fleet: false,
       fleetTask: { cpu: 1024, memoryMiB: 2048 },
     });
   });

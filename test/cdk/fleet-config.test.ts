@@ -1,4 +1,4 @@
-/** The fleet's context keys: defaults, coercion of `-c` strings, and the Fargate size pairs that are refused. */
+/** The fleet's context keys: the opt-in switch, defaults, coercion of `-c` strings, and the Fargate size pairs refused. */
 import { describe, expect, it } from '@jest/globals';
 import { ContextError, settingsFromContext, type ContextKey } from '../../lib/config.js';
 
@@ -22,5 +22,19 @@ describe('fleetTaskCpu / fleetTaskMemory', () => {
   ])('refuses %j with a message naming the key', (ctx, message) => {
     expect(from(ctx)).toThrow(ContextError);
     expect(from(ctx)).toThrow(message);
+  });
+});
+
+describe('fleet', () => {
+  it('is off by default and takes cdk.json booleans and the strings `cdk -c fleet=…` passes', () => {
+    expect(from({})().fleet).toBe(false);
+    expect(from({ fleet: 'true' })().fleet).toBe(true);
+    expect(from({ fleet: true })().fleet).toBe(true);
+    expect(from({ fleet: 'false' })().fleet).toBe(false);
+  });
+
+  it('refuses anything else with a message naming the key', () => {
+    expect(from({ fleet: 'yes' })).toThrow(/context "fleet": must be true or false/);
+    expect(from({ fleet: 1 })).toThrow(ContextError);
   });
 });

@@ -1,12 +1,13 @@
-/** Synthesizes the app the way bin/app.ts builds it (both stacks), or the main stack alone, for the fleet tests. */
+/** Synthesizes the app the way bin/app.ts builds it (lib/app-stacks.ts), with the fleet (`fleet=true`) or without. */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { FLEET_STACK_ID, addStacks } from '../../lib/app-stacks.js';
 import { settingsFromContext } from '../../lib/config.js';
-import { IvsLoadFleetStack } from '../../lib/fleet/load-fleet-stack.js';
-import { IvsTestEnvStack } from '../../lib/ivs-test-env-stack.js';
+import type { IvsLoadFleetStack } from '../../lib/fleet/load-fleet-stack.js';
+import type { IvsTestEnvStack } from '../../lib/ivs-test-env-stack.js';
 import type { ContextValues } from './synth-env.js';
 
 export interface FleetApp {
@@ -19,8 +20,8 @@ export interface FleetApp {
 }
 
 /**
- * @param withFleet false builds the app as it was before the fleet stack existed (the main stack only).
- * @param bundle run the worker's esbuild bundling, as `cdk synth IvsLoadFleet` does (default off: faster).
+ * @param withFleet the `fleet` context: false builds the app as a bare `npx cdk deploy` sees it (the main stack only).
+ * @param bundle run the worker's esbuild bundling, as `cdk synth IvsLoadFleet -c fleet=true` does (default off: faster).
  */
 export function synthApp(context: ContextValues = {}, withFleet = true, bundle = false): FleetApp {
   const root = mkdtempSync(path.join(tmpdir(), 'ivs-fleet-test-'));
@@ -28,10 +29,9 @@ export function synthApp(context: ContextValues = {}, withFleet = true, bundle =
   mkdirSync(site);
   writeFileSync(path.join(site, 'index.html'), '<!doctype html><title>fixture</title>\n');
   const outdir = path.join(root, 'cdk.out');
-  const app = new App({ outdir, context: bundle ? { 'aws:cdk:bundling-stacks': ['IvsLoadFleet'] } : { 'aws:cdk:bundling-stacks': [] } });
-  const settings = settingsFromContext((key) => context[key]);
-  const main = new IvsTestEnvStack(app, 'IvsTestEnv', { settings, prebuiltSite: site });
-  const fleet = withFleet ? new IvsLoadFleetStack(app, 'IvsLoadFleet', { settings }) : null;
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': bundle ? [FLEET_STACK_ID] : [] } });
+  const settings = settingsFromContext((key) => (key === 'fleet' ? withFleet : context[key]));
+  const { main, fleet } = addStacks(app, settings, site);
   const templates = new Map<string, Template>();
   return {
     app,
