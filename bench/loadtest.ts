@@ -90,7 +90,7 @@ async function startPublisher(sandboxUrl: string, stageArn: string, bitrateKbps:
   }
   if (SyntheticModule.safeParse(mod).success) {
     const publish = (mod as { publish: (o: { whipUrl: string; token: string; bitrateKbps: number; fps: number }) => Promise<SyntheticPublisher> }).publish;
-    const p = await publish({ whipUrl: `${sandboxUrl}/whip`, token: pub.token, bitrateKbps, fps });
+    const p = await publish({ whipUrl: `${sandboxUrl}/whip/publish/${pub.participantId}`, token: pub.token, bitrateKbps, fps });
     await p.connected(20_000);
     return { participantId: pub.participantId, kind: `synthetic VP8 (werift) at ${bitrateKbps} kbit/s, ${fps} fps`, close: () => p.close() };
   }
@@ -102,7 +102,7 @@ async function startPublisher(sandboxUrl: string, stageArn: string, bitrateKbps:
     throw e;
   });
   try {
-    const p = await HarnessPublisher.start(browser.browser, harness.url, `${sandboxUrl}/whip`, pub.token, {
+    const p = await HarnessPublisher.start(browser.browser, harness.url, `${sandboxUrl}/whip/publish/${pub.participantId}`, pub.token, {
       width: 640,
       height: 360,
       fps,
@@ -229,7 +229,7 @@ async function runSubscribers(args: LoadArgs): Promise<LoadResult> {
     config: {
       sandboxUrl: sandbox.url,
       stageArn,
-      whepUrl: `${sandbox.url}/whep/${publisher.participantId}`,
+      whepUrl: `${sandbox.url}/whip/subscribe/${publisher.participantId}`,
       audio: false,
       joinTimeoutMs: 30_000,
     },

@@ -6,7 +6,7 @@
  *   POST /<IvsOperation>, GET|POST|DELETE /tags/{arn}   IVS real-time API (AWS wire shape)
  *   GET  /events (WebSocket)                            participant events
  *   *    /api/*                                         lambda/'s token API through an API Gateway v2 adapter
- *   POST /whip, POST /whep/{id}, DELETE .../sessions/*  media plane (local/src/media)
+ *   POST /whip[/publish/{jti}], POST /whip/subscribe/{id}, DELETE .../sessions/*  media plane (local/src/media)
  *   GET  /config.json, GET /*                           pages
  */
 import { createPublicKey, randomUUID } from 'node:crypto';
@@ -125,6 +125,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       events: hub,
       ...(config.iceAddresses ? { iceAddresses: config.iceAddresses } : {}),
       maxPublishersPerStage: config.quotas.publishersPerStage,
+      redirect: config.mediaRedirect,
     });
     hub.attachMedia(media);
   }

@@ -39,6 +39,7 @@ const USAGE = `usage: npm start -- [options]
   --https-key FILE --https-cert FILE   serve HTTPS/WSS (phones need a secure origin for the camera)
   --no-build               serve web/dist as it is, without rebuilding the pages
   --web-root DIR           serve the pages in DIR (implies --no-build)
+  --media-redirect         answer every media POST with 307 to a second URL first (tests clients' redirects)
   --verbose                request logs and the token API's logs and metrics
   -h, --help               this text
 `;
@@ -52,6 +53,7 @@ const Cli = z.object({
   httpsKey: z.string().optional(),
   httpsCert: z.string().optional(),
   verbose: z.boolean(),
+  mediaRedirect: z.boolean(),
   build: z.boolean(),
   webRoot: z.string().min(1).optional(),
 });
@@ -74,6 +76,7 @@ function readArgs(): z.infer<typeof Cli> {
         'https-key': { type: 'string' },
         'https-cert': { type: 'string' },
         verbose: { type: 'boolean' },
+        'media-redirect': { type: 'boolean' },
         'no-build': { type: 'boolean' },
         'web-root': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -97,6 +100,7 @@ function readArgs(): z.infer<typeof Cli> {
     httpsKey: values['https-key'],
     httpsCert: values['https-cert'],
     verbose: values.verbose ?? false,
+    mediaRedirect: values['media-redirect'] ?? false,
     build: !(values['no-build'] ?? false) && values['web-root'] === undefined,
     webRoot: values['web-root'],
   });
@@ -188,7 +192,7 @@ function banner(b: BannerInput): string {
     '',
     `  stage       ${b.stageArn}`,
     `  IVS API     aws ivs-realtime list-stages --endpoint-url ${local} --region ${b.region}   (any credentials)`,
-    `  media       ${b.media ? `WHIP ${local}/whip, WHEP ${local}/whep/<participantId>` : 'off'}`,
+    `  media       ${b.media ? `WHIP ${local}/whip/publish/<jti> (or ${local}/whip), subscribe ${local}/whip/subscribe/<participantId>` : 'off'}`,
     '',
     'Tokens (no login: a dev identity stands in for Cognito):',
     `  viewer      npm run -s token -- --role viewer --api ${local}/api`,
@@ -249,6 +253,7 @@ async function main(): Promise<void> {
       host: args.host,
       minting: args.minting,
       region: args.region,
+      mediaRedirect: args.mediaRedirect,
       ...(signingKeyPem !== undefined ? { signingKeyPem } : {}),
       ...(webRoot !== undefined ? { webRoot } : {}),
       ...(https ? { https } : {}),

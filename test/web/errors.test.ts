@@ -20,6 +20,7 @@ describe('StageError.fromSandbox', () => {
     PAYLOAD_TOO_LARGE: 'serverRejected',
     UNSUPPORTED_MEDIA_TYPE: 'serverRejected',
     TOKEN_REVOKED: 'disconnectedByServer',
+    TOKEN_WRONG_PARTICIPANT: 'tokenRejected',
   };
 
   it.each([...SANDBOX_ERROR_CODES])('maps %s to the reason a page explains', (code) => {

@@ -3,8 +3,9 @@
  * WHIP session to publish and one WHEP session per remote publisher, as local/src/protocol.ts specifies.
  */
 import {
-  SANDBOX_PATHS,
+  publishUrl,
   ServerEvent,
+  subscribeUrl,
   WS_CLOSE,
   type ClientMessage,
   type DisconnectReason,
@@ -300,7 +301,8 @@ export class SandboxStageClient extends BaseStageClient {
       });
     }
     const offer = await createCompleteOffer(pc);
-    const answer = await exchangeSdp(this.token.info.whipUrl, this.token.reveal(), offer, 'publish', session.abort.signal);
+    const url = publishUrl(this.token.info.whipUrl, this.token.info.participantId);
+    const answer = await exchangeSdp(url, this.token.reveal(), offer, 'publish', session.abort.signal);
     session.publishLocation = answer.location;
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     pc.addEventListener('connectionstatechange', () => {
@@ -334,7 +336,7 @@ export class SandboxStageClient extends BaseStageClient {
     void (async () => {
       try {
         const offer = await createCompleteOffer(pc);
-        const url = whepUrl(this.token.info.whipUrl, participantId);
+        const url = subscribeUrl(this.token.info.whipUrl, participantId);
         const answer = await exchangeSdp(url, this.token.reveal(), offer, 'subscribe', session.abort.signal);
         sub.location = answer.location;
         if (session.subscriptions.get(participantId) !== sub) {
@@ -410,15 +412,6 @@ function parseServerEvent(data: unknown): ServerEvent | null {
   }
   const parsed = ServerEvent.safeParse(json);
   return parsed.success ? parsed.data : null;
-}
-
-/** `<origin>/whep/<id>` next to the token's `<origin>/whip`, keeping any path prefix a proxy added. */
-export function whepUrl(whipUrl: string, participantId: string): string {
-  const path = SANDBOX_PATHS.whep.replace(':participantId', encodeURIComponent(participantId));
-  const url = new URL(whipUrl);
-  url.pathname = url.pathname.replace(/\/whip\/?$/, '') + path;
-  url.search = '';
-  return url.href;
 }
 
 function disconnectError(reason: DisconnectReason, message: string): StageError {
