@@ -1,5 +1,6 @@
 /**
  * `npm run loadtest -- --viewers N --ramp 60s [--target sandbox|URL] [--hosts K]`
+ * `npm run loadtest -- --target aws --stack NAME --viewers N --yes`: the real stage (bench/ivs-target/run.ts).
  *
  * sandbox (default): starts a sandbox child process on 127.0.0.1, one publisher (a synthetic werift publisher when
  * bench/clients/whip-publisher.ts is there, else headless Chromium), and ramps N lightweight subscribers (ICE, DTLS,
@@ -40,6 +41,7 @@ import {
 } from './lib/proc.js';
 import { ramp } from './lib/rate.js';
 import { startSandbox } from './lib/sandbox.js';
+import { awsLoadMain, wantsAwsTarget } from './ivs-target/run.js';
 import { LoadResultSchema, type LoadResult, type ProcessUsage } from './lib/schema.js';
 
 const isTty = process.stdout.isTTY === true;
@@ -435,6 +437,7 @@ async function runTokens(args: LoadArgs & { target: { kind: 'url'; url: string }
 /* ------------------------------------------------------------------------------------------------------ main ---- */
 
 async function main(): Promise<number> {
+  if (wantsAwsTarget(process.argv.slice(2))) return awsLoadMain(process.argv.slice(2));
   const parsed = argsOrExitCode(parseLoadArgs, LOAD_USAGE, process.argv.slice(2));
   if ('exitCode' in parsed) return parsed.exitCode;
   const { args } = parsed;
