@@ -366,7 +366,8 @@ export async function subscribeLight(o: LightSubscribeOptions): Promise<LightSub
       if (closing) return;
       closing = true;
       rtcp?.stop();
-      if (sessionUrl && !broken) await deleteSession(sessionUrl, o.token);
+      // Even after a failure: the server may still hold the session until its own sweep.
+      if (sessionUrl) await deleteSession(sessionUrl, o.token);
       removeTap?.();
       await peer.close();
       resolveEnded('closed');
