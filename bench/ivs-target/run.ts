@@ -271,7 +271,9 @@ export async function runAwsLoad(args: AwsLoadArgs, deps: AwsLoadDeps = {}): Pro
       const c0 = process.cpuUsage();
       const b0 = crowd.stats().bytes;
       const w0 = performance.now();
-      await Promise.race([new Promise((r) => setTimeout(r, args.holdMs)), settledOrAbort]);
+      let holdTimer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise((r) => (holdTimer = setTimeout(r, args.holdMs))), settledOrAbort]);
+      clearTimeout(holdTimer);
       const seconds = (performance.now() - w0) / 1000;
       const c = process.cpuUsage(c0);
       const cores = (await import('node:os')).availableParallelism();
@@ -284,7 +286,8 @@ export async function runAwsLoad(args: AwsLoadArgs, deps: AwsLoadDeps = {}): Pro
   } finally {
     await crowd.close();
     // Anything of this run the stage still lists (a DELETE that did not arrive, a peer that died): disconnect it.
-    disconnectedAfter = (await disconnectOurs(ivs, stageArn, info.activeSessionId, runPrefix, log).catch(() => [])).length;
+    // By the general prefix, like the sweep before a run: a worker killed mid-run leaves its participants listed.
+    disconnectedAfter = (await disconnectOurs(ivs, stageArn, info.activeSessionId, args.prefix, log).catch(() => [])).length;
     if (disconnectedAfter > 0) log(`disconnected ${disconnectedAfter} participant(s) the stage still listed after the run`);
   }
 
