@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { SiteConfig } from '../lambda/token/contract.js';
+import { SiteConfig } from '../contracts/site-config.js';
 import { argsOrExitCode, LOAD_USAGE, parseLoadArgs, type LoadArgs } from './lib/cli.js';
 import { fanOutText } from './lib/fanout.js';
 import { Fleet } from './lib/fleet.js';
@@ -26,7 +26,7 @@ import type { FleetStats } from './lib/fleet-protocol.js';
 import { defaultStageArn, participantToken, sandboxIvsClient } from './lib/ivs.js';
 import { limitVerdict, parseMeminfo, retryAfterMs } from './lib/limits.js';
 import { loadMarkdown } from './lib/markdown.js';
-import { summarize } from './lib/percentiles.js';
+import { summarize } from '../web/src/measure/percentiles.js';
 import {
   chromiumVersion,
   ephemeralPortCount,

@@ -10,7 +10,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createHandler } from '../lambda/token/app.js';
-import { summarize } from './lib/percentiles.js';
+import { summarize } from '../web/src/measure/percentiles.js';
 
 const STAGE_ARN = 'arn:aws:ivs:us-east-1:123456789012:stage/BenchStage01';
 const PUBLIC_KEY_ARN = 'arn:aws:ivs:us-east-1:123456789012:public-key/BenchKey0001';

@@ -4,8 +4,8 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
-import { MINTING_MODES, VIEWER_ACCESS_MODES } from '../lambda/token/contract.js';
-import type { MintingMode, ViewerAccess } from '../lambda/token/contract.js';
+import { MINTING_MODES, VIEWER_ACCESS_MODES } from '../contracts/token-api.js';
+import type { MintingMode, ViewerAccess } from '../contracts/token-api.js';
 
 /** Every context key the app reads, with its default (the values shipped in cdk.json). */
 export const CONTEXT_DEFAULTS = {

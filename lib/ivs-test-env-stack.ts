@@ -1,6 +1,6 @@
 import { Aws, CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { SiteConfig } from '../lambda/token/contract.js';
+import type { SiteConfig } from '../contracts/site-config.js';
 import type { EnvironmentSettings } from './config.js';
 import { Auth } from './constructs/auth.js';
 import { Monitoring } from './constructs/monitoring.js';

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { joinCrowd, type CrowdMember } from '../../testkit/light/crowd.js';
-import { summarize, type Summary } from '../lib/percentiles.js';
+import { summarize, type Summary } from '../../web/src/measure/percentiles.js';
 import { parseDuration } from '../lib/rate.js';
 import { estimateCost, loadPricing } from './cost.js';
 import { disconnectOurs, publisherToWatch, stackOutputs, stageInfo } from './stage.js';

@@ -6,8 +6,8 @@
  */
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CreateTokenResponse } from '../../lambda/token/contract.js';
-import { buildIvsTokenClaims } from '../../lambda/token/ivs-token.js';
+import { CreateTokenResponse } from '../../contracts/token-api.js';
+import { buildIvsTokenClaims } from '../../contracts/ivs-token.js';
 import { signIvsToken } from '../../local/src/tokens/mint.js';
 
 export const CREATE_PARTICIPANT_TOKEN_TPS = 50;

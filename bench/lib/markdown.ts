@@ -3,7 +3,7 @@
  * ⚪ (not measured, with the reason), then the detail tables the figures came from.
  */
 import type { BenchResult, Goal, LoadResult } from './schema.js';
-import type { Summary } from './percentiles.js';
+import type { Summary } from '../../web/src/measure/percentiles.js';
 
 export function fmtNumber(v: number | null | undefined, digits = 1): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';

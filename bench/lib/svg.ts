@@ -2,8 +2,8 @@
  * Hand-written SVG charts for benchmark results: no native dependency, readable on GitHub and in any browser.
  * Two kinds are needed: a histogram (latency distribution) and a line chart (latency percentiles vs subscriber count).
  */
-import type { HistogramBin } from './percentiles.js';
-import { niceStep } from './percentiles.js';
+import type { HistogramBin } from '../../web/src/measure/percentiles.js';
+import { niceStep } from '../../web/src/measure/percentiles.js';
 
 const W = 640;
 const H = 360;

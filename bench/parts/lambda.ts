@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { summarize } from '../lib/percentiles.js';
+import { summarize } from '../../web/src/measure/percentiles.js';
 import type { BenchResult } from '../lib/schema.js';
 
 const run = promisify(execFile);

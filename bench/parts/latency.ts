@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { Fleet } from '../lib/fleet.js';
-import { histogram, linearFit, summarize } from '../lib/percentiles.js';
+import { histogram, linearFit, summarize } from '../../web/src/measure/percentiles.js';
 import { systemCpu, UsageMonitor } from '../lib/proc.js';
 import type { LatencyPhase, LatencySection } from '../lib/schema.js';
 import { sandboxIvsClient, participantToken } from '../lib/ivs.js';

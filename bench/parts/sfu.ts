@@ -38,7 +38,7 @@ import { JanusSession, janusPublish, janusSubscribe, type JanusPublisher, type J
 import { publish, type Publisher } from '../clients/whip-publisher.js';
 import { Fleet } from '../lib/fleet.js';
 import { sandboxIvsClient, participantToken } from '../lib/ivs.js';
-import { linearFit } from '../lib/percentiles.js';
+import { linearFit } from '../../web/src/measure/percentiles.js';
 import { sampleTree, type TreeSample } from '../lib/proc.js';
 import type { SfuSectionSchema } from '../lib/schema.js';
 

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { CreateParticipantTokenCommand } from '@aws-sdk/client-ivs-realtime';
-import { summarize, type Summary } from '../lib/percentiles.js';
+import { summarize, type Summary } from '../../web/src/measure/percentiles.js';
 
 export const TOKEN_BENCH_PATH = 'bench/token-bench.ts';
 

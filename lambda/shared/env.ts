@@ -3,7 +3,7 @@
  * cold start with a message naming the variable, not deep inside a request.
  */
 import { z } from 'zod';
-import { MintingMode, ViewerAccess } from '../token/contract.js';
+import { MintingMode, ViewerAccess } from '../../contracts/token-api.js';
 
 const optionalText = z
   .string()

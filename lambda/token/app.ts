@@ -8,21 +8,11 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
-import { errorResponse, jsonResponse, readJsonBody } from '../shared/http.js';
+import { COMPILED_ROUTES, matchApiRoute, type CompiledRoute } from '../../contracts/api-routes.js';
+import { STAGE_ARN_PATTERN } from '../../contracts/ids.js';
+import { errorResponse, jsonResponse, readJsonBody } from './http.js';
 import { logger as defaultLogger, metrics as defaultMetrics } from '../shared/powertools.js';
-import {
-  API_ROUTES,
-  CreateTokenRequest,
-  DisconnectRequest,
-  LIMITS,
-  MintingMode,
-  ParticipantId,
-  ViewerAccess,
-  type CreateTokenResponse,
-  type DisconnectResponse,
-  type ErrorCode,
-  type TimeResponse,
-} from './contract.js';
+import { CreateTokenRequest, DisconnectRequest, LIMITS, MintingMode, ParticipantId, ViewerAccess, type CreateTokenResponse, type DisconnectResponse, type ErrorCode, type TimeResponse } from '../../contracts/token-api.js';
 import { ANONYMOUS, callerFromClaims, isPublisher, mapAwsError, parseRequest, planToken, type Caller } from './core.js';
 import { ApiError, describeError } from './errors.js';
 import { createApiMinter, createEndpointResolver, createSelfSignedMinter, type Minter } from './minting.js';
@@ -67,7 +57,7 @@ export class TokenApiConfigError extends Error {
 
 const StageArn = z
   .string()
-  .regex(/^arn:[a-z-]+:ivs:[a-z0-9-]*:[0-9]*:stage\/[A-Za-z0-9_-]+$/, 'stageArn must be an IVS stage ARN (arn:aws:ivs:REGION:ACCOUNT:stage/ID)');
+  .regex(STAGE_ARN_PATTERN, 'stageArn must be an IVS stage ARN (arn:aws:ivs:REGION:ACCOUNT:stage/ID)');
 const ConfigSchema = z.object({
   stageArn: StageArn,
   minting: MintingMode,
@@ -84,27 +74,8 @@ const ConfigSchema = z.object({
 // ---------------------------------------------------------------------------------------------------------------
 // Routing
 
-type RouteName = keyof typeof API_ROUTES;
-interface Route {
-  readonly name: RouteName;
-  readonly method: string;
-  readonly template: string;
-  readonly pattern: RegExp;
-  readonly paramNames: readonly string[];
-}
-
-const ROUTES: readonly Route[] = (Object.keys(API_ROUTES) as RouteName[]).map((name) => {
-  const { method, path } = API_ROUTES[name];
-  const paramNames: string[] = [];
-  const source = path.replace(/\{([^}]+)\}/g, (_m, p: string) => {
-    paramNames.push(p);
-    return '([^/]+)';
-  });
-  return { name, method, template: path, pattern: new RegExp(`^${source}/?$`), paramNames };
-});
-
 interface MatchedRoute {
-  readonly route: Route;
+  readonly route: CompiledRoute;
   readonly params: Readonly<Record<string, string>>;
 }
 
@@ -126,7 +97,7 @@ function matchRoute(event: APIGatewayProxyEventV2, basePath: string | undefined)
   const method = requestMethod(event);
   // Prefer API Gateway's routeKey ("POST /tokens"): it is exactly the route that matched upstream.
   if (typeof event.routeKey === 'string' && event.routeKey !== '$default') {
-    const byKey = ROUTES.find((r) => `${r.method} ${r.template}` === event.routeKey);
+    const byKey = COMPILED_ROUTES.find((r) => r.routeKey === event.routeKey);
     if (byKey !== undefined) {
       const params: Record<string, string> = {};
       for (const p of byKey.paramNames) {
@@ -137,19 +108,11 @@ function matchRoute(event: APIGatewayProxyEventV2, basePath: string | undefined)
     }
   }
   const path = requestPath(event, basePath);
-  const onPath = ROUTES.flatMap((route) => {
-    const m = route.pattern.exec(path);
-    if (m === null) return [];
-    const params: Record<string, string> = {};
-    route.paramNames.forEach((p, i) => {
-      params[p] = m[i + 1] ?? '';
-    });
-    return [{ route, params }];
-  });
-  if (onPath.length === 0) throw ApiError.routeNotFound(method, path.slice(0, 200));
-  const hit = onPath.find((m) => m.route.method === method);
-  if (hit === undefined) throw ApiError.methodNotAllowed(method, [...new Set(onPath.map((m) => m.route.method))]);
-  return hit;
+  // One trailing slash is tolerated ("/tokens/"), as it always was here.
+  const found = matchApiRoute(method, path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
+  if (found.kind === 'notFound') throw ApiError.routeNotFound(method, path.slice(0, 200));
+  if (found.kind === 'methodNotAllowed') throw ApiError.methodNotAllowed(method, found.allow);
+  return found;
 }
 
 function callerOf(event: APIGatewayProxyEventV2): Caller {
@@ -220,7 +183,7 @@ export function createHandler(deps: TokenApiDeps): TokenApiHandler {
     }
   };
 
-  const createToken = async (event: APIGatewayProxyEventV2, route: Route): Promise<Outcome> => {
+  const createToken = async (event: APIGatewayProxyEventV2, route: CompiledRoute): Promise<Outcome> => {
     const caller = callerOf(event);
     if (route.name === 'createTokenAuthenticated' && !caller.authenticated) throw ApiError.unauthorized();
     const body = readJsonBody(event, LIMITS.bodyMaxBytes);

@@ -17,13 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { z } from 'zod';
-import {
-  CreateTokenRequest,
-  CreateTokenResponse,
-  ErrorBody,
-  LIMITS,
-  type Role,
-} from './contract.js';
+import { PUBLIC_KEY_ARN_PATTERN, STAGE_ARN_PATTERN } from '../../contracts/ids.js';
+import { CreateTokenRequest, CreateTokenResponse, ErrorBody, LIMITS, type Role } from '../../contracts/token-api.js';
 import { capabilitiesFor, generateViewerId, mapAwsError, parseRequest, randomId, type TokenPlan } from './core.js';
 import { ApiError } from './errors.js';
 import { createApiMinter, createEndpointResolver, createSelfSignedMinter, type Minter } from './minting.js';
@@ -93,8 +88,8 @@ const OPTIONS = {
 } as const;
 
 const HttpUrl = z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
-const StageArn = z.string().regex(/^arn:[a-z-]+:ivs:[a-z0-9-]+:[0-9]+:stage\/[A-Za-z0-9_-]+$/, 'must be an IVS stage ARN (arn:aws:ivs:REGION:ACCOUNT:stage/ID)');
-const PublicKeyArn = z.string().regex(/^arn:[a-z-]+:ivs:[a-z0-9-]+:[0-9]+:public-key\/[A-Za-z0-9_-]+$/, 'must be an IVS public-key ARN (arn:aws:ivs:REGION:ACCOUNT:public-key/ID)');
+const StageArn = z.string().regex(STAGE_ARN_PATTERN, 'must be an IVS stage ARN (arn:aws:ivs:REGION:ACCOUNT:stage/ID)');
+const PublicKeyArn = z.string().regex(PUBLIC_KEY_ARN_PATTERN, 'must be an IVS public-key ARN (arn:aws:ivs:REGION:ACCOUNT:public-key/ID)');
 
 type Mode =
   | { readonly kind: 'api'; readonly url: string; readonly bearer?: string }

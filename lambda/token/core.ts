@@ -4,16 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import {
-  LIMITS,
-  PUBLISHERS_GROUP,
-  type Capability,
-  type CreateTokenRequest,
-  type Role,
-  type ViewerAccess,
-} from './contract.js';
+import { LIMITS, PUBLISHERS_GROUP, type Capability, type CreateTokenRequest, type Role, type ViewerAccess } from '../../contracts/token-api.js';
 import { ApiError } from './errors.js';
-import { buildIvsTokenClaims, type IvsTokenClaims } from './ivs-token.js';
+import { buildIvsTokenClaims, type IvsTokenClaims } from '../../contracts/ivs-token.js';
 
 /** publisher = PUBLISH + SUBSCRIBE (a host also watches the others); viewer = SUBSCRIBE. */
 export function capabilitiesFor(role: Role): Capability[] {

@@ -2,7 +2,7 @@
  * The token API's one error type. Every non-2xx answer is an ApiError rendered as the contract's ErrorBody; a 5xx
  * carries a generic public message and keeps the detail (`cause`) for the log only.
  */
-import type { ErrorBody, ErrorCode } from './contract.js';
+import type { ErrorBody, ErrorCode } from '../../contracts/token-api.js';
 
 export interface ApiErrorOptions {
   /** The request field at fault, dotted ("attributes.note"). */

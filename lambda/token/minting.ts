@@ -7,10 +7,10 @@
 import { CreateParticipantTokenCommand, GetStageCommand, type IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { SignJWT, importPKCS8, type CryptoKey } from 'jose';
 import { z } from 'zod';
-import type { Capability, MintingMode } from './contract.js';
+import type { Capability, MintingMode } from '../../contracts/token-api.js';
 import { claimsFor, randomId, type TokenPlan } from './core.js';
 import { ApiError } from './errors.js';
-import { IVS_TOKEN_ALG, type IvsTokenClaims } from './ivs-token.js';
+import { IVS_TOKEN_ALG, type IvsTokenClaims } from '../../contracts/ivs-token.js';
 
 export interface MintedToken {
   readonly token: string;

@@ -4,9 +4,9 @@
  * TPS quotas. When IVS throttles, the last known counts are served marked `stale` instead of an error.
  */
 import { GetStageCommand, ListParticipantsCommand, type IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
-import type { StageSummary } from './contract.js';
+import type { StageSummary } from '../../contracts/token-api.js';
 import { mapAwsError } from './core.js';
-import { stageIdFromArn } from './ivs-token.js';
+import { stageIdFromArn } from '../../contracts/ids.js';
 
 export const STAGE_CACHE_TTL_MS = 5_000;
 /** ListParticipants pages of 100: enough for IVS's largest stages, and a bound if a nextToken ever repeats. */

@@ -12,7 +12,7 @@ import {
   UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { PUBLISHERS_GROUP } from '../../lambda/token/contract.js';
+import { PUBLISHERS_GROUP } from '../../contracts/token-api.js';
 import { stackUuid } from '../defaults.js';
 import type { StaticSite } from './static-site.js';
 

@@ -11,8 +11,8 @@ import {
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { ROLES } from '../../lambda/token/contract.js';
-import type { ErrorCode } from '../../lambda/token/contract.js';
+import { ROLES } from '../../contracts/token-api.js';
+import type { ErrorCode } from '../../contracts/token-api.js';
 import { TOKEN_METRICS, type TokenApi } from './token-api.js';
 
 export interface MonitoringProps {

@@ -25,7 +25,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import type { SiteConfig } from '../../lambda/token/contract.js';
+import type { SiteConfig } from '../../contracts/site-config.js';
 import { contentSecurityPolicy } from '../csp.js';
 import { REPO_ROOT, repoPath, stackLogGroup, stackUuid } from '../defaults.js';
 
@@ -47,7 +47,7 @@ export interface StaticSiteProps {
 /** The built pages: `web/build.ts` bundled on this machine (there is no Docker engine to fall back on). */
 function webBuildSource(): ReturnType<typeof Source.asset> {
   return Source.asset(repoPath('web'), {
-    // Hash the build output, not web/: the pages also import shared code from outside web/ (lambda/token/contract.ts).
+    // Hash the build output, not web/: the pages also import shared code from outside web/ (contracts/).
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
       image: DockerImage.fromRegistry('none-local-only'),

@@ -25,6 +25,7 @@ import { IvsStore } from './ivs-api/store.js';
 import { registerMedia as registerSfu } from './media/plugin.js';
 import type { MediaDeps, MediaPlane } from './media/types.js';
 import { type SigningKey, generateP384PrivateKeyPem, loadSigningKey } from './tokens/keys.js';
+import { createTokenMinter } from './tokens/mint.js';
 import { TokenVerifier } from './tokens/verify.js';
 import { webPlugin } from './web.js';
 
@@ -46,7 +47,7 @@ export interface BuildAppOptions extends SandboxOptionsInput {
   readonly https?: { readonly key: string; readonly cert: string };
 }
 
-/** What the running sandbox is made of (for main.ts, tests and the lead's tooling). */
+/** What the running sandbox is made of (for main.ts, tests and the benchmarks). */
 export interface Sandbox {
   readonly config: SandboxConfig;
   readonly store: IvsStore;
@@ -94,7 +95,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
-  const store = new IvsStore({ config, signingKey, nowMs });
+  const store = new IvsStore({ config, mint: createTokenMinter(signingKey), nowMs });
   const verifier = new TokenVerifier({
     signingKey,
     publicKey: (arn) => store.publicKey(arn),

@@ -1,6 +1,6 @@
 /** Sandbox configuration, validated once at boot (zod); everything else reads the parsed value. */
 import { z } from 'zod';
-import { MintingMode, ViewerAccess } from '../../lambda/token/contract.js';
+import { MintingMode, ViewerAccess } from '../../contracts/token-api.js';
 
 export const DEFAULT_REGION = 'us-east-1';
 /** A documentation account id: obviously fake, and never a real account. */

@@ -1,4 +1,4 @@
-import type { SandboxErrorCode } from './protocol.js';
+import type { SandboxErrorCode } from '../../contracts/sandbox-protocol.js';
 
 /** A client mistake the sandbox answers with `status` and `{error:{code,message}}`; never a 5xx. */
 export class SandboxError extends Error {

@@ -19,7 +19,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/powertools.js';
-import { MintingMode } from '../../lambda/token/contract.js';
+import { MintingMode } from '../../contracts/token-api.js';
 import { DEFAULT_REGION, SandboxOptions } from './config.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

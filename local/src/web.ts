@@ -3,9 +3,9 @@
  * (apiUrl from the caller's own origin, so a phone on the LAN gets a URL it can reach).
  */
 import type { FastifyInstance } from 'fastify';
-import type { SiteConfig } from '../../lambda/token/contract.js';
+import type { SiteConfig } from '../../contracts/site-config.js';
 import { originOf } from './origin.js';
-import { SANDBOX_PATHS } from './protocol.js';
+import { SANDBOX_PATHS } from '../../contracts/sandbox-protocol.js';
 
 export interface WebPluginOptions {
   /** Built pages; nothing is served statically when undefined. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { benchCharts } from '../../bench/lib/charts.js';
 import { goalsFor } from '../../bench/lib/goals.js';
-import { histogram, summarize } from '../../bench/lib/percentiles.js';
+import { histogram, summarize } from '../../web/src/measure/percentiles.js';
 import { BenchResultSchema, type BenchResult, type LatencyPhase } from '../../bench/lib/schema.js';
 
 function phase(extra: number, latencies: number[], cpuUsPerPacket: number | null): LatencyPhase {

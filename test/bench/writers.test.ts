@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { BenchResultSchema, LoadResultSchema, goal, type BenchResult, type LoadResult } from '../../bench/lib/schema.js';
 import { benchMarkdown, fmtNumber, goalsTable, loadMarkdown } from '../../bench/lib/markdown.js';
 import { escapeXml, histogramSvg, lineChartSvg } from '../../bench/lib/svg.js';
-import { histogram, summarize } from '../../bench/lib/percentiles.js';
+import { histogram, summarize } from '../../web/src/measure/percentiles.js';
 import { parseStat } from '../../bench/lib/proc.js';
 
 const machine = { cpus: 2, cpuModel: 'Test CPU', memGiB: 24, os: 'Debian 12', node: '20.20.2', chromium: 'Chromium 1', gitCommit: 'abc123' };

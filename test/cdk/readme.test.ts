@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { LIMITS } from '../../lambda/token/contract.js';
+import { LIMITS } from '../../contracts/token-api.js';
 import { CONTEXT_DEFAULTS } from '../../lib/config.js';
 import { repoPath } from '../../lib/defaults.js';
 

@@ -14,7 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import { buildIvsTokenClaims } from '../../lambda/token/ivs-token.js';
+import { buildIvsTokenClaims } from '../../contracts/ivs-token.js';
 import { serveBundle, type ServedBundle } from './helpers/bundle-server.js';
 import { launchChromium, newPage, watchConsole } from './helpers/chromium.js';
 import type { JoinRequest, JoinResult, Recorded } from './helpers/ivs-driver-entry.js';

@@ -14,8 +14,8 @@ import { CreateParticipantTokenCommand, GetStageCommand, IVSRealTimeClient } fro
 import { mockClient } from 'aws-sdk-client-mock';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { main, USAGE, type CliIo } from '../../lambda/token/cli.js';
-import { CreateTokenResponse, type ErrorBody } from '../../lambda/token/contract.js';
-import { IvsTokenClaims } from '../../lambda/token/ivs-token.js';
+import { CreateTokenResponse, type ErrorBody } from '../../contracts/token-api.js';
+import { IvsTokenClaims } from '../../contracts/ivs-token.js';
 import { awsErrors, EVENTS_URL, generateTestKeys, NOW_MS, PUBLIC_KEY_ARN, STAGE_ARN, WHIP_URL, type TestKeys } from './fixtures/events.js';
 
 interface Run {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CreateTokenRequest, ErrorBody, LIMITS } from '../../lambda/token/contract.js';
+import { CreateTokenRequest, ErrorBody, LIMITS } from '../../contracts/token-api.js';
 import {
   ANONYMOUS,
   callerFromClaims,
@@ -15,7 +15,7 @@ import {
   type Caller,
 } from '../../lambda/token/core.js';
 import { ApiError } from '../../lambda/token/errors.js';
-import { IvsTokenClaims } from '../../lambda/token/ivs-token.js';
+import { IvsTokenClaims } from '../../contracts/ivs-token.js';
 import { awsErrors, EVENTS_URL, NOW_MS, STAGE_ARN, WHIP_URL } from './fixtures/events.js';
 
 const alice: Caller = { authenticated: true, subject: 'sub-alice', username: 'alice', groups: ['publishers'] };

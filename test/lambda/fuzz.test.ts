@@ -16,14 +16,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { createHandler, type TokenApiHandler } from '../../lambda/token/app.js';
-import {
-  CreateTokenResponse,
-  DisconnectResponse,
-  ErrorBody,
-  LIMITS,
-  StageSummary,
-  TimeResponse,
-} from '../../lambda/token/contract.js';
+import { CreateTokenResponse, DisconnectResponse, ErrorBody, LIMITS, StageSummary, TimeResponse } from '../../contracts/token-api.js';
 import { parseGroups } from '../../lambda/token/core.js';
 import {
   captureStdout,

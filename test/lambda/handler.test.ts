@@ -13,14 +13,7 @@ import {
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler, TokenApiConfigError, type TokenApiConfig } from '../../lambda/token/app.js';
-import {
-  CreateTokenResponse,
-  DisconnectResponse,
-  ErrorBody,
-  LIMITS,
-  StageSummary,
-  TimeResponse,
-} from '../../lambda/token/contract.js';
+import { CreateTokenResponse, DisconnectResponse, ErrorBody, LIMITS, StageSummary, TimeResponse } from '../../contracts/token-api.js';
 import {
   awsErrors,
   captureStdout,

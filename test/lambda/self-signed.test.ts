@@ -8,8 +8,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { generateKeyPairSync } from 'node:crypto';
 import { createHandler, type TokenApiConfig } from '../../lambda/token/app.js';
-import { CreateTokenResponse, ErrorBody } from '../../lambda/token/contract.js';
-import { IvsTokenClaims, IvsTokenHeader } from '../../lambda/token/ivs-token.js';
+import { CreateTokenResponse, ErrorBody } from '../../contracts/token-api.js';
+import { IvsTokenClaims, IvsTokenHeader } from '../../contracts/ivs-token.js';
 import { pemFromSecret } from '../../lambda/token/minting.js';
 import {
   captureStdout,

@@ -19,7 +19,7 @@ import {
   ListStageSessionsCommand,
 } from '@aws-sdk/client-ivs-realtime';
 import type { FastifyInstance } from 'fastify';
-import { buildIvsTokenClaims } from '../../lambda/token/ivs-token.js';
+import { buildIvsTokenClaims } from '../../contracts/ivs-token.js';
 import type { MediaDeps, MediaPlane, MediaStats, VerifiedParticipant } from '../../local/src/media/types.js';
 import { signIvsToken } from '../../local/src/tokens/mint.js';
 import { EventsClient, type RunningSandbox, startSandbox } from './helpers.js';

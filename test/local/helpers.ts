@@ -5,7 +5,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { type BuildAppOptions, buildApp } from '../../local/src/app.js';
-import { ServerEvent } from '../../local/src/protocol.js';
+import { ServerEvent } from '../../contracts/sandbox-protocol.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/powertools.js';
 import './test-env.js';
 

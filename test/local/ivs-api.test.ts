@@ -29,7 +29,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-ivs-realtime';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { IvsTokenClaims } from '../../lambda/token/ivs-token.js';
+import { IvsTokenClaims } from '../../contracts/ivs-token.js';
 import { EventsClient, type RunningSandbox, SIGV4_HEADER, startSandbox } from './helpers.js';
 
 /** The SDK error's name and HTTP status, or a failure if the call succeeded. */

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateTokenResponse, SiteConfig } from '../../lambda/token/contract.js';
+import { CreateTokenResponse } from '../../contracts/token-api.js';
+import { SiteConfig } from '../../contracts/site-config.js';
 import { EventsClient } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));

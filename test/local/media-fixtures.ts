@@ -5,8 +5,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { CreateParticipantTokenCommand, IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import type { FastifyInstance } from 'fastify';
-import type { Capability } from '../../lambda/token/contract.js';
-import { buildIvsTokenClaims } from '../../lambda/token/ivs-token.js';
+import type { Capability } from '../../contracts/token-api.js';
+import { buildIvsTokenClaims } from '../../contracts/ivs-token.js';
 import { type BuildAppOptions, buildApp } from '../../local/src/app.js';
 import type { MediaPlane } from '../../local/src/media/types.js';
 import { signIvsToken } from '../../local/src/tokens/mint.js';

@@ -14,8 +14,9 @@ import { CreateParticipantTokenCommand, GetStageCommand } from '@aws-sdk/client-
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { InjectOptions } from 'fastify';
 import WebSocket from 'ws';
-import { CreateTokenResponse, ErrorBody, SiteConfig, StageSummary } from '../../lambda/token/contract.js';
-import { IvsTokenClaims } from '../../lambda/token/ivs-token.js';
+import { CreateTokenResponse, ErrorBody, StageSummary } from '../../contracts/token-api.js';
+import { SiteConfig } from '../../contracts/site-config.js';
+import { IvsTokenClaims } from '../../contracts/ivs-token.js';
 import { buildApp } from '../../local/src/app.js';
 import { signIvsToken } from '../../local/src/tokens/mint.js';
 import { EventsClient, quietTokenApi, type RunningSandbox, SIGV4_HEADER, startSandbox } from './helpers.js';

@@ -21,7 +21,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { decodeProtectedHeader } from 'jose';
 import { createHandler, type TokenApiConfig, type TokenApiHandler } from '../../lambda/token/app.js';
 import { main } from '../../lambda/token/cli.js';
-import { CreateTokenResponse, DisconnectResponse, ErrorBody, StageSummary } from '../../lambda/token/contract.js';
+import { CreateTokenResponse, DisconnectResponse, ErrorBody, StageSummary } from '../../contracts/token-api.js';
 import {
   captureStdout,
   fakeContext,

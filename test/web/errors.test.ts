@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { SANDBOX_ERROR_CODES, type SandboxErrorCode } from '../../local/src/protocol.js';
+import { SANDBOX_ERROR_CODES, type SandboxErrorCode } from '../../contracts/sandbox-protocol.js';
 import { STAGE_ERROR_REASONS, StageError, type StageErrorReason } from '../../web/src/stage/errors.js';
 
 describe('StageError.fromSandbox', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { histogram, niceBinWidth, percentile } from '../../web/src/measure/percentiles.js';
+import { fixedHistogram, niceStep, percentile } from '../../web/src/measure/percentiles.js';
 import { LatencyRun, PLAUSIBLE_LATENCY_MS } from '../../web/src/measure/latency-run.js';
 
 describe('percentile (R-7, linear between closest ranks)', () => {
@@ -21,20 +21,20 @@ describe('percentile (R-7, linear between closest ranks)', () => {
   });
 });
 
-describe('histogram', () => {
+describe('fixedHistogram', () => {
   it('bins values and folds the tails into the edge bins', () => {
-    const h = histogram([-5, 0, 9.99, 10, 25, 1000], { start: 0, binWidth: 10, bins: 3 });
+    const h = fixedHistogram([-5, 0, 9.99, 10, 25, 1000], { start: 0, binWidth: 10, bins: 3 });
     expect(h.counts).toEqual([3, 1, 2]);
   });
 
   it('rejects a zero bin width', () => {
-    expect(() => histogram([1], { start: 0, binWidth: 0, bins: 3 })).toThrow(RangeError);
+    expect(() => fixedHistogram([1], { start: 0, binWidth: 0, bins: 3 })).toThrow(RangeError);
   });
 
   it('picks 1-2-5 bin widths', () => {
-    expect(niceBinWidth(100, 10)).toBe(10);
-    expect(niceBinWidth(130, 10)).toBe(20);
-    expect(niceBinWidth(400, 10)).toBe(50);
+    expect(niceStep(100, 10)).toBe(10);
+    expect(niceStep(130, 10)).toBe(20);
+    expect(niceStep(400, 10)).toBe(50);
   });
 });
 

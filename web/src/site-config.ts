@@ -3,7 +3,7 @@
  * contract's SiteConfig. No file means paste mode (GitHub Pages, a plain file server); a broken file also falls back
  * to paste mode, with the reason shown.
  */
-import { SiteConfig } from '../../lambda/token/contract.js';
+import { SiteConfig } from '../../contracts/site-config.js';
 
 export type ConfigState =
   | { readonly kind: 'api'; readonly config: SiteConfig & { readonly apiUrl: string } }

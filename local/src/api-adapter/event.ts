@@ -10,9 +10,7 @@ import type {
   APIGatewayProxyResultV2,
   Context,
 } from 'aws-lambda';
-import { API_ROUTES } from '../../../lambda/token/contract.js';
-
-export type ApiRouteName = keyof typeof API_ROUTES;
+import { matchApiRoute, type ApiRouteName } from '../../../contracts/api-routes.js';
 
 export interface MatchedApiRoute {
   readonly name: ApiRouteName;
@@ -21,24 +19,6 @@ export interface MatchedApiRoute {
   readonly pathParameters?: Record<string, string>;
 }
 
-interface CompiledRoute {
-  readonly name: ApiRouteName;
-  readonly method: string;
-  readonly routeKey: string;
-  readonly pattern: RegExp;
-  readonly params: readonly string[];
-}
-
-const COMPILED: readonly CompiledRoute[] = (Object.keys(API_ROUTES) as ApiRouteName[]).map((name) => {
-  const { method, path } = API_ROUTES[name];
-  const params: string[] = [];
-  const source = path.replace(/\{([^}]+)\}/g, (_m, p: string) => {
-    params.push(p);
-    return '([^/]+)';
-  });
-  return { name, method, routeKey: `${method} ${path}`, pattern: new RegExp(`^${source}$`), params };
-});
-
 export type RouteLookup =
   | { readonly kind: 'match'; readonly route: MatchedApiRoute }
   | { readonly kind: 'methodNotAllowed'; readonly allow: readonly string[] }
@@ -46,14 +26,11 @@ export type RouteLookup =
 
 /** Matches a path (without the /api mount prefix) the way API Gateway matches its routes. */
 export function lookupRoute(method: string, path: string): RouteLookup {
-  const onPath = COMPILED.map((route) => ({ route, m: route.pattern.exec(path) })).filter((x) => x.m !== null);
-  if (onPath.length === 0) return { kind: 'notFound' };
-  const hit = onPath.find((x) => x.route.method === method);
-  if (!hit?.m) return { kind: 'methodNotAllowed', allow: [...new Set(onPath.map((x) => x.route.method))] };
-  const { route, m } = hit;
+  const found = matchApiRoute(method, path);
+  if (found.kind !== 'match') return found;
+  const { route, params } = found;
   const pathParameters: Record<string, string> = {};
-  route.params.forEach((p, i) => {
-    const raw = m[i + 1] ?? '';
+  Object.entries(params).forEach(([p, raw]) => {
     // API Gateway hands path parameters URL-decoded.
     try {
       pathParameters[p] = decodeURIComponent(raw);
@@ -63,7 +40,7 @@ export function lookupRoute(method: string, path: string): RouteLookup {
   });
   return {
     kind: 'match',
-    route: { name: route.name, routeKey: route.routeKey, ...(route.params.length > 0 ? { pathParameters } : {}) },
+    route: { name: route.name, routeKey: route.routeKey, ...(route.paramNames.length > 0 ? { pathParameters } : {}) },
   };
 }
 

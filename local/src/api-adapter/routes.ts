@@ -12,7 +12,7 @@ import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PUBLISHERS_GROUP } from '../../../lambda/token/contract.js';
+import { PUBLISHERS_GROUP } from '../../../contracts/token-api.js';
 import { createHandler, type TokenApiHandler } from '../../../lambda/token/app.js';
 import type { SandboxConfig } from '../config.js';
 import type { Origin } from '../ivs-api/store.js';

@@ -13,14 +13,7 @@ import type { SandboxConfig } from '../config.js';
 import { SandboxError } from '../errors.js';
 import type { EventErrorCode, IvsStore, ParticipantEventName, StoreListener } from '../ivs-api/store.js';
 import type { MediaEventSink, MediaPlane, VerifiedParticipant } from '../media/types.js';
-import {
-  ClientMessage,
-  type Counts,
-  type DisconnectReason,
-  type ParticipantInfo,
-  type ServerEvent,
-  WS_CLOSE,
-} from '../protocol.js';
+import { ClientMessage, type Counts, type DisconnectReason, type ParticipantInfo, type ServerEvent, WS_CLOSE } from '../../../contracts/sandbox-protocol.js';
 import type { TokenVerifier } from '../tokens/verify.js';
 import type { MediaErrorSink } from './media-errors.js';
 

@@ -1,6 +1,6 @@
-/** GET /events: the events WebSocket (see protocol.ts); a plain HTTP GET gets 426 with a clear message. */
+/** GET /events: the events WebSocket (see contracts/sandbox-protocol.ts); a plain HTTP GET gets 426 with a clear message. */
 import type { FastifyInstance } from 'fastify';
-import { SANDBOX_PATHS } from '../protocol.js';
+import { SANDBOX_PATHS } from '../../../contracts/sandbox-protocol.js';
 import type { EventsHub } from './hub.js';
 
 export interface EventsPluginOptions {

@@ -3,8 +3,8 @@
  * patterns, ranges), so bad input fails here the way it fails in AWS: 400 ValidationException naming the member.
  */
 import { z } from 'zod';
-import { LIMITS } from '../../../lambda/token/contract.js';
-import { PUBLIC_KEY_ARN_PATTERN, STAGE_ARN_PATTERN } from '../tokens/verify.js';
+import { LIMITS } from '../../../contracts/token-api.js';
+import { PUBLIC_KEY_ARN_PATTERN, STAGE_ARN_PATTERN } from '../../../contracts/ids.js';
 import { IvsApiError } from './errors.js';
 
 const pattern = (re: RegExp) => `Member must satisfy regular expression pattern: ${re.source.replace(/^\^|\$$/g, '')}`;

@@ -8,13 +8,12 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { z } from 'zod';
-import type { Capability } from '../../../lambda/token/contract.js';
-import { buildIvsTokenClaims } from '../../../lambda/token/ivs-token.js';
+import type { Capability } from '../../../contracts/token-api.js';
 import type { SandboxConfig } from '../config.js';
-import { newResourceId, newSessionId } from '../ids.js';
+import { newResourceId, newSessionId } from '../../../contracts/ids.js';
 import type { VerifiedParticipant } from '../media/types.js';
-import { type SigningKey, KeyFormatError, fingerprintOf, parsePublicKeyPem } from '../tokens/keys.js';
-import { signIvsToken } from '../tokens/mint.js';
+import { KeyFormatError, fingerprintOf, parsePublicKeyPem } from '../tokens/keys.js';
+import type { TokenMinter } from '../tokens/mint.js';
 import { IvsApiError } from './errors.js';
 import { type Page, paginate } from './pagination.js';
 import type * as S from './schemas.js';
@@ -100,7 +99,8 @@ export interface StoreListener {
 
 export interface IvsStoreDeps {
   readonly config: SandboxConfig;
-  readonly signingKey: SigningKey;
+  /** Signs the tokens CreateParticipantToken/CreateStage hand out; the store never holds the private key. */
+  readonly mint: TokenMinter;
   readonly nowMs: () => number;
 }
 
@@ -226,12 +226,11 @@ export class IvsStore {
   }
 
   private async mintToken(input: z.output<typeof S.CreateParticipantTokenInput>, origin: Origin) {
-    const participantId = newResourceId();
     const capabilities = input.capabilities ? [...new Set(input.capabilities)] : [...DEFAULT_CAPABILITIES];
     const duration = input.duration ?? 720;
     const nowMs = this.deps.nowMs();
     const endpoints = endpointsFor(origin);
-    const claims = buildIvsTokenClaims({
+    const { participantId, token, claims } = await this.deps.mint({
       stageArn: input.stageArn,
       eventsUrl: endpoints.events,
       whipUrl: endpoints.whip,
@@ -239,10 +238,8 @@ export class IvsStore {
       userId: input.userId,
       attributes: input.attributes,
       durationMinutes: duration,
-      participantId,
       nowMs,
     });
-    const token = await signIvsToken(claims, this.deps.signingKey.privateKey, this.deps.signingKey.kid);
     this.remember(this.issued, participantId, input.stageArn);
     return {
       participantId,

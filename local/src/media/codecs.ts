@@ -7,7 +7,7 @@
  *
  * RTCP feedback: NACK, PLI and FIR only. transport-cc is left out on purpose (negotiated with the publisher, Chromium
  * collapsed to 63–80 kbit/s in the prototype), as are goog-remb (the SFU does not estimate bandwidth) and RTX (plain
- * NACK recovered more under loss). See shared/notes/webrtc-here.md.
+ * NACK recovered more under loss). See docs/sfu.md, Measured facts.
  */
 import { RTCRtpCodecParameters, useFIR, useNACK, usePLI } from 'werift';
 import { SandboxError } from '../errors.js';

@@ -15,7 +15,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SandboxError } from '../errors.js';
-import { SANDBOX_PATHS } from '../protocol.js';
+import { SANDBOX_PATHS } from '../../../contracts/sandbox-protocol.js';
 import { defaultIceAddresses } from './peer.js';
 import { MAX_SDP_BYTES } from './sdp.js';
 import { IVS_MAX_PUBLISHERS_PER_STAGE, Sfu } from './sfu.js';

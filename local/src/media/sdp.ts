@@ -224,7 +224,7 @@ export function keepCandidates(sdp: string, allowed: ReadonlySet<string>): strin
 /**
  * Removes RTCP feedback the SFU does not implement from an answer. werift copies the offer's transport-cc and
  * goog-remb into its answer whatever codec parameters it was given; negotiated with a publisher, transport-cc made
- * Chromium collapse to 63–80 kbit/s (shared/notes/webrtc-here.md), and nobody here would answer goog-remb either.
+ * Chromium collapse to 63–80 kbit/s (docs/sfu.md, Measured facts), and nobody here would answer goog-remb either.
  */
 export function stripUnsupportedFeedback(sdp: string): string {
   const eol = sdp.includes('\r\n') ? '\r\n' : '\n';

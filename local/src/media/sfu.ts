@@ -3,7 +3,7 @@
  * HTTP lives in plugin.ts; this module takes verified participants and SDP and returns answers or SandboxErrors.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { Capability } from '../../../lambda/token/contract.js';
+import type { Capability } from '../../../contracts/token-api.js';
 import { SandboxError } from '../errors.js';
 import { matchesForwarded, pickPublisherCodec, SUPPORTED_CODECS_TEXT, toWeriftCodec, unsupportedCodec } from './codecs.js';
 import { type LoopbackStun, startLoopbackStun } from './loopback-stun.js';

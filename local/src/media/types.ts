@@ -3,7 +3,7 @@
  * The control plane implements MediaDeps; the media plane (media/plugin.ts) registers the WHIP/WHEP routes and
  * returns a MediaPlane the control plane drives (DisconnectParticipant, DeleteStage, shutdown).
  */
-import type { Capability } from '../../../lambda/token/contract.js';
+import type { Capability } from '../../../contracts/token-api.js';
 
 /** A participant token whose signature, expiry and stage have been checked. */
 export interface VerifiedParticipant {

@@ -5,13 +5,12 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
-import { IVS_TOKEN_ALG, IvsTokenClaims, capabilitiesOf, stageIdFromArn } from '../../../lambda/token/ivs-token.js';
+import { IVS_TOKEN_ALG, IvsTokenClaims, capabilitiesOf } from '../../../contracts/ivs-token.js';
+import { PUBLIC_KEY_ARN_PATTERN, STAGE_ARN_PATTERN, stageIdFromArn } from '../../../contracts/ids.js';
 import { SandboxError } from '../errors.js';
 import type { VerifiedParticipant } from '../media/types.js';
 import type { SigningKey } from './keys.js';
 
-export const STAGE_ARN_PATTERN = /^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage\/[a-zA-Z0-9-]+$/;
-export const PUBLIC_KEY_ARN_PATTERN = /^arn:aws:ivs:[a-z0-9-]+:[0-9]+:public-key\/[a-zA-Z0-9-]+$/;
 /** Far above any real token (~1 KB with 1 KB of attributes); anything longer is not worth parsing. */
 const MAX_TOKEN_CHARS = 8 * 1024;
 

@@ -9,8 +9,8 @@ import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
-import type { Capability } from '../../../lambda/token/contract.js';
-import { IVS_TOKEN_ALG, buildIvsTokenClaims } from '../../../lambda/token/ivs-token.js';
+import type { Capability } from '../../../contracts/token-api.js';
+import { IVS_TOKEN_ALG, buildIvsTokenClaims } from '../../../contracts/ivs-token.js';
 import { loadSigningKey } from '../../../local/src/tokens/keys.js';
 
 const CHILD = fileURLToPath(new URL('./sandbox-child.ts', import.meta.url));

@@ -1,8 +1,8 @@
 /**
- * Participant tokens for web/ tests: real IVS claim layout (lambda/token/ivs-token.ts), base64url JSON segments.
+ * Participant tokens for web/ tests: real IVS claim layout (contracts/ivs-token.ts), base64url JSON segments.
  * The signature is a placeholder: the pages decode and never verify (the server does), so these tests need no key.
  */
-import { buildIvsTokenClaims, type ClaimsInput, type IvsTokenClaims } from '../../../lambda/token/ivs-token.js';
+import { buildIvsTokenClaims, type ClaimsInput, type IvsTokenClaims } from '../../../contracts/ivs-token.js';
 
 export const STAGE_ARN = 'arn:aws:ivs:us-east-1:123456789012:stage/AbCdEf123456';
 export const OTHER_STAGE_ARN = 'arn:aws:ivs:us-east-1:123456789012:stage/Other9876543';

@@ -1,13 +1,34 @@
 /**
- * The one UI catalogue (web/src/i18n/core.ts for the pages, measure.ts for the measurement panels), the current
- * language, and translation of the DOM: `data-i18n="id"` sets an element's text, `data-i18n-attr="attr:id;attr:id"`
+ * The one UI catalogue (one module per page or shared part, in this folder), the current language, and translation
+ * of the DOM: `data-i18n="id"` sets an element's text, `data-i18n-attr="attr:id;attr:id"`
  * its attributes. Language: remembered choice, else the first of navigator.languages we have, else English.
  */
-import { core } from './core.js';
+import { broadcaster } from './broadcaster.js';
+import { cost } from './cost.js';
+import { errors } from './errors.js';
+import { eventLog } from './event-log.js';
+import { home } from './home.js';
 import { measure } from './measure.js';
+import { shell } from './shell.js';
+import { status } from './status.js';
+import { tokenPanel } from './token-panel.js';
+import { tools } from './tools.js';
 import { LANGS, type Catalogue, type Lang } from './types.js';
+import { viewer } from './viewer.js';
 
-export const catalogue = { ...core, ...measure } satisfies Catalogue;
+export const catalogue = {
+  ...shell,
+  ...home,
+  ...tokenPanel,
+  ...status,
+  ...broadcaster,
+  ...viewer,
+  ...eventLog,
+  ...tools,
+  ...errors,
+  ...measure,
+  ...cost,
+} satisfies Catalogue;
 export type MessageId = keyof typeof catalogue;
 export type MessageParams = Readonly<Record<string, string | number>>;
 

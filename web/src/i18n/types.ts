@@ -1,4 +1,4 @@
-/** Every UI string exists in both languages; one catalogue, split into modules by area and merged in i18n/index.ts. */
+/** Every UI string exists in both languages; one catalogue, one module per page or shared part, merged in i18n/index.ts. */
 export const LANGS = ['zh-TW', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 

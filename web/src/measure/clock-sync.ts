@@ -7,7 +7,7 @@
  * server read its clock somewhere inside [t0, t1]). Of several samples the one with the smallest round trip has the
  * tightest bound, so it wins (as NTP's clock filter does).
  */
-import { TimeResponse } from '../../../lambda/token/contract.js';
+import { TimeResponse } from '../../../contracts/token-api.js';
 
 export interface ClockSample {
   /** Local wall clock (ms) when the request left. */

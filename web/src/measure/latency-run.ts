@@ -3,7 +3,7 @@
  * a decode error. Pure bookkeeping, no DOM, so the panel's numbers are testable and the exported JSON is exactly what
  * the panel showed.
  */
-import { percentile, histogram, type Histogram } from './percentiles.js';
+import { fixedHistogram, percentile, type Histogram } from './percentiles.js';
 import { unwrapStamp } from './stamp.js';
 
 /**
@@ -115,7 +115,7 @@ export class LatencyRun {
     const values = this.latencies();
     const p99 = percentile(values, 99) ?? binWidth;
     const bins = Math.min(maxBins, Math.max(5, Math.ceil((p99 + binWidth) / binWidth)));
-    return histogram(values, { start: 0, binWidth, bins });
+    return fixedHistogram(values, { start: 0, binWidth, bins });
   }
 
   toJSON(clock: { offsetMs: number; errorMs: number } | null = null): LatencyRunJson {

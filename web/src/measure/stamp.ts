@@ -1,7 +1,7 @@
 /**
  * The frame timestamp code: a band of 40 black or white blocks across the top of the frame carrying the low 32 bits
- * of the sender's clock in integer ms plus a CRC-8 (the drawn-blocks method measured in shared/notes/webrtc-here.md:
- * decoded every frame at 640×480 VP8 ~0.5 Mbit/s). Block width scales with the frame (width / 40), so the code
+ * of the sender's clock in integer ms plus a CRC-8 (a drawn-blocks method that decoded every frame at 640×480 VP8
+ * ~0.5 Mbit/s when measured here: docs/measurement.md). Block width scales with the frame (width / 40), so the code
  * survives whatever resolution the SFU or the simulcast layer delivers. A block damaged by compression fails the
  * checksum and the frame counts as a decode error, never as a wrong latency.
  *

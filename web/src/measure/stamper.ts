@@ -2,7 +2,7 @@
  * Broadcaster side of the latency probe: redraws the camera onto a canvas, stamps the (synced) clock into the top
  * band of every frame (stamp.ts) and hands out the canvas capture plus the camera's audio, to be published instead
  * of the camera. captureStream(0) + requestFrame() captures each frame right after it is stamped, so the stamp is
- * the time the frame entered the encoder (the method the bench harness measured in shared/notes/webrtc-here.md).
+ * the time the frame entered the encoder (the method docs/measurement.md describes and measures).
  */
 import { drawStamp } from './stamp.js';
 

@@ -3,8 +3,8 @@
  * what to do) and `params` for the message placeholders. Made only by the static factories so each reason carries
  * the same params everywhere.
  */
-import type { Capability } from '../../../lambda/token/contract.js';
-import type { SandboxErrorCode } from '../../../local/src/protocol.js';
+import type { Capability } from '../../../contracts/token-api.js';
+import type { SandboxErrorCode } from '../../../contracts/sandbox-protocol.js';
 
 export const STAGE_ERROR_REASONS = [
   'tokenMalformed',

@@ -1,6 +1,6 @@
 /**
  * The sandbox driver: the event WebSocket (hello with the token, welcome, participant events, counts, mute) plus one
- * WHIP session to publish and one WHEP session per remote publisher, as local/src/protocol.ts specifies.
+ * WHIP session to publish and one WHEP session per remote publisher, as contracts/sandbox-protocol.ts specifies.
  */
 import {
   publishUrl,
@@ -10,7 +10,7 @@ import {
   type ClientMessage,
   type DisconnectReason,
   type ParticipantInfo,
-} from '../../../local/src/protocol.js';
+} from '../../../contracts/sandbox-protocol.js';
 import type { ParticipantToken } from '../token/participant-token.js';
 import { BaseStageClient, type DriverOptions } from './base-client.js';
 import type { JoinOptions, MuteState, PublishOptions, RemoteParticipant } from './client.js';

@@ -1,6 +1,6 @@
 /** WebRTC helpers of the sandbox driver: non-trickle offers and the WHIP/WHEP HTTP exchange. */
 import * as z from 'zod/mini';
-import { SandboxErrorCode } from '../../../local/src/protocol.js';
+import { SandboxErrorCode } from '../../../contracts/sandbox-protocol.js';
 import { StageError } from './errors.js';
 
 const SandboxErrorBody = z.object({ error: z.object({ code: SandboxErrorCode, message: z.string() }) });

@@ -2,14 +2,7 @@
  * The token API client (POST /tokens, POST /auth/tokens), validated against the contract. Every failure is a
  * TokenApiError whose `code` picks the page's message (what to do), with the server's own text as detail.
  */
-import {
-  API_ROUTES,
-  CreateTokenResponse,
-  ErrorBody,
-  type CreateTokenRequest,
-  type ErrorCode,
-  type Role,
-} from '../../../lambda/token/contract.js';
+import { API_ROUTES, CreateTokenResponse, ErrorBody, type CreateTokenRequest, type ErrorCode, type Role } from '../../../contracts/token-api.js';
 
 export type TokenApiErrorCode = ErrorCode | 'NETWORK' | 'BAD_RESPONSE';
 

@@ -4,6 +4,7 @@
  * The redirect URI is the page itself, so the app client must list each page URL that signs in as a callback URL.
  */
 import * as z from 'zod/mini';
+import { decodeJwtPayload } from '../../../contracts/jwt.js';
 import { readStorage, writeStorage } from '../ui/dom.js';
 
 export interface CognitoSettings {
@@ -94,11 +95,10 @@ export async function signIn(settings: CognitoSettings): Promise<void> {
 }
 
 export function decodeIdToken(idToken: string): Session {
-  const payload = idToken.split('.')[1];
-  if (!payload) throw new AuthError('the ID token is not a JWT');
+  if (!idToken.split('.')[1]) throw new AuthError('the ID token is not a JWT');
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))));
+    json = decodeJwtPayload(idToken);
   } catch {
     throw new AuthError('the ID token payload is not JSON');
   }

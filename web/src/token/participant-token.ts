@@ -4,8 +4,9 @@
  * it prints as "[token]" so it cannot leak into logs or JSON by accident.
  */
 import * as z from 'zod/mini';
-import type { Capability } from '../../../lambda/token/contract.js';
-import { IvsTokenClaims, IvsTokenHeader, capabilitiesOf } from '../../../lambda/token/ivs-token.js';
+import type { Capability } from '../../../contracts/token-api.js';
+import { IvsTokenClaims, IvsTokenHeader, capabilitiesOf } from '../../../contracts/ivs-token.js';
+import { JwtDecodeError, decodeJwtHeader, decodeJwtPayload, type JwtPart } from '../../../contracts/jwt.js';
 import { StageError } from '../stage/errors.js';
 
 export type DriverKind = 'ivs' | 'sandbox';
@@ -77,20 +78,12 @@ export function normalizeTokenInput(text: string): string {
   return t.replace(/\s+/g, '');
 }
 
-function base64UrlDecode(segment: string): string {
-  if (!/^[A-Za-z0-9_-]*$/.test(segment)) throw new Error('contains characters outside base64url');
-  const b64 = segment.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(segment.length / 4) * 4, '=');
-  const binary = atob(b64);
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-}
-
-function parseSegment<T>(schema: z.ZodMiniType<T>, segment: string, what: string): T {
+function parsePart<T>(schema: z.ZodMiniType<T>, token: string, what: JwtPart): T {
   let json: unknown;
   try {
-    json = JSON.parse(base64UrlDecode(segment));
-  } catch {
-    throw StageError.tokenMalformed(`the ${what} is not base64url JSON`);
+    json = what === 'header' ? decodeJwtHeader(token) : decodeJwtPayload(token);
+  } catch (err: unknown) {
+    throw StageError.tokenMalformed(err instanceof JwtDecodeError ? err.message : `the ${what} is not base64url JSON`);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
@@ -109,9 +102,9 @@ export function decodeToken(text: string): ParticipantToken {
   if (parts.length !== 3) {
     throw StageError.tokenMalformed(`a token has 3 dot-separated parts, this has ${parts.length}`);
   }
-  const [headerPart = '', payloadPart = '', signaturePart = ''] = parts;
-  parseSegment(IvsTokenHeader, headerPart, 'header');
-  const claims = parseSegment(IvsTokenClaims, payloadPart, 'payload');
+  const signaturePart = parts[2] ?? '';
+  parsePart(IvsTokenHeader, raw, 'header');
+  const claims = parsePart(IvsTokenClaims, raw, 'payload');
   if (signaturePart.length === 0) throw StageError.tokenMalformed('the signature is missing');
   const capabilities = capabilitiesOf(claims);
   const role: TokenRole = capabilities.includes('PUBLISH')

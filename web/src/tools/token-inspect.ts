@@ -3,8 +3,9 @@
  * participant-token.ts makes of it (role, capabilities, stage, driver) and the reason it cannot be used, if any.
  * Decoding only: the signature is the server's business, and the token never leaves the page.
  */
-import type { Capability } from '../../../lambda/token/contract.js';
-import type { SiteConfig } from '../../../lambda/token/contract.js';
+import type { Capability } from '../../../contracts/token-api.js';
+import type { SiteConfig } from '../../../contracts/site-config.js';
+import { decodeJwtHeader, decodeJwtPayload, type JwtPart } from '../../../contracts/jwt.js';
 import { StageError } from '../stage/errors.js';
 import { checkToken, decodeToken, normalizeTokenInput, type TokenInfo } from '../token/participant-token.js';
 
@@ -29,13 +30,10 @@ export type Inspection =
       readonly problem: StageError;
     };
 
-function decodeJsonSegment(segment: string | undefined): JsonObject | null {
-  if (!segment || !/^[A-Za-z0-9_-]+$/.test(segment)) return null;
+/** One part as JSON, or null when it does not decode (so the inspector shows whatever part still does). */
+function decodePart(token: string, part: JwtPart): JsonObject | null {
   try {
-    const b64 = segment.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(segment.length / 4) * 4, '=');
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : null;
+    return part === 'header' ? decodeJwtHeader(token) : decodeJwtPayload(token);
   } catch {
     return null;
   }
@@ -55,9 +53,9 @@ export function expectedStageFor(info: Pick<TokenInfo, 'driver'>, config: Inspec
 }
 
 export function inspectToken(text: string, ctx: InspectContext): Inspection {
-  const parts = normalizeTokenInput(text).split('.');
-  const header = decodeJsonSegment(parts[0]);
-  const claims = decodeJsonSegment(parts[1]);
+  const raw = normalizeTokenInput(text);
+  const header = decodePart(raw, 'header');
+  const claims = decodePart(raw, 'payload');
   let info: TokenInfo;
   try {
     info = decodeToken(text).info;

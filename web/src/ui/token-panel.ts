@@ -8,7 +8,7 @@
  * token-user, token-stage, token-driver, token-expiry, token-countdown, token-status, auth-row, auth-status,
  * sign-in, sign-out.
  */
-import type { Capability, Role } from '../../../lambda/token/contract.js';
+import type { Capability, Role } from '../../../contracts/token-api.js';
 import { getLang, onLangChange, t } from '../i18n/index.js';
 import type { ConfigState } from '../site-config.js';
 import { requestToken, TokenApiError } from '../token/api.js';

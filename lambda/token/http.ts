@@ -3,7 +3,7 @@
  * responses. Pure functions; the token handler composes them.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ApiError } from '../token/errors.js';
+import { ApiError } from './errors.js';
 
 /** API Gateway lower-cases header names; the sandbox or a test may not, so look up case-insensitively. */
 export function header(event: Pick<APIGatewayProxyEventV2, 'headers'>, name: string): string | undefined {

@@ -1,15 +1,9 @@
 /**
- * The one contract of the token API: every request, response and error body, plus the site's config.json.
+ * The one contract of the token API: every request, response and error body.
  * lambda/ (the issuer), local/ (the sandbox) and web/ (the pages) import this module; there is no second copy.
  */
 import { z as zClassic } from 'zod';
-import { en } from 'zod/locales';
-import * as z from 'zod/mini';
-
-// zod/mini (not classic zod) so that a page importing one schema bundles only what that schema uses: classic zod's
-// methods tie every schema to the whole library (~60 KB gzip per page). Mini registers no message locale of its own;
-// English is what the API and the pages have always shown (classic sets it on first use; this covers mini alone).
-if (!z.config().localeError) z.config(en());
+import * as z from './zod.js';
 
 /** IVS limits that the API enforces before IVS does, so the caller gets a field-specific message. */
 export const LIMITS = {
@@ -180,23 +174,3 @@ export const API_ROUTES = {
 
 /** Cognito group whose members may mint publisher tokens and moderate. */
 export const PUBLISHERS_GROUP = 'publishers';
-
-/**
- * config.json, written next to the pages at deploy time (CDK) or served by the sandbox, so one static build works
- * everywhere. Absent (GitHub Pages, file server) means "paste a token" mode.
- */
-export const SiteConfig = z.object({
-  backend: z.enum(['aws', 'sandbox']),
-  /** Token API base URL without trailing slash. */
-  apiUrl: z.optional(z.url()),
-  region: z.optional(z.string()),
-  stageArn: z.optional(z.string()),
-  viewerAccess: z._default(z.enum(VIEWER_ACCESS_MODES), 'public'),
-  cognito: z.optional(
-    z.object({
-      domain: z.url(),
-      clientId: z.string(),
-    }),
-  ),
-});
-export type SiteConfig = z.infer<typeof SiteConfig>;

@@ -2,12 +2,9 @@
  * The IVS participant-token layout (ES384 JWT), as IVS documents it for key-pair ("self-signed") tokens.
  * Used to mint (lambda/ self-signed mode, the sandbox), to verify (the sandbox SFU) and to decode for display (web/).
  */
-import { en } from 'zod/locales';
-import * as z from 'zod/mini';
-import type { Capability } from './contract.js';
-
-// zod/mini so the pages that decode tokens bundle little of zod; English messages as classic zod gives them.
-if (!z.config().localeError) z.config(en());
+import { stageIdFromArn } from './ids.js';
+import type { Capability } from './token-api.js';
+import * as z from './zod.js';
 
 export const IVS_TOKEN_ALG = 'ES384';
 export const IVS_TOKEN_VERSION = '1.0';
@@ -51,13 +48,6 @@ export interface ClaimsInput {
   /** Participant id; becomes the jti, as in tokens IVS issues. */
   readonly participantId: string;
   readonly nowMs: number;
-}
-
-/** Stage id = the resource id at the end of an IVS stage ARN. */
-export function stageIdFromArn(stageArn: string): string {
-  const id = stageArn.split('/').pop();
-  if (!id) throw new Error(`not a stage ARN: ${stageArn}`);
-  return id;
 }
 
 export function buildIvsTokenClaims(input: ClaimsInput): IvsTokenClaims {

@@ -16,11 +16,7 @@
  * Events: open a WebSocket to events_url and send `{"type":"hello","token":"..."}` first (never in the URL, so it
  * stays out of access logs); the server answers `welcome` then pushes ServerEvent messages.
  */
-import { en } from 'zod/locales';
-import * as z from 'zod/mini';
-
-// zod/mini so the page driver bundles little of zod; English messages as classic zod gives them.
-if (!z.config().localeError) z.config(en());
+import * as z from './zod.js';
 
 export const SANDBOX_PATHS = {
   whip: '/whip',
