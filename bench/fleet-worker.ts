@@ -7,7 +7,39 @@ import { ramp } from './lib/rate.js';
 import { FleetConfig, ToWorker, type FleetStats, type FromWorker } from './lib/fleet-protocol.js';
 import type { LoadSubscriber } from './lib/schema.js';
 import { sandboxIvsClient, participantToken } from './lib/ivs.js';
-import { subscribe, type SubscriberHandle } from './lib/subscriber.js';
+import { subscribeLight, type LightSubscriber } from '../testkit/light/subscriber.js';
+
+/** The light subscriber (testkit/light) as the fleet's handle: joined once its first packet arrived. */
+interface SubscriberHandle {
+  readonly joinMs: number | null;
+  readonly firstPacketMs: number | null;
+  packets(): number;
+  lost(): number;
+  broken(): boolean;
+  close(): Promise<void>;
+}
+
+async function subscribe(o: { whepUrl: string; token: string; audio: boolean; timeoutMs: number }): Promise<SubscriberHandle> {
+  const sub: LightSubscriber = await subscribeLight({ url: o.whepUrl, token: o.token, audio: o.audio, timeoutMs: o.timeoutMs });
+  try {
+    await sub.waitForPackets(1, o.timeoutMs);
+  } catch (error) {
+    await sub.close();
+    throw error;
+  }
+  return {
+    get joinMs() {
+      return sub.stats().joinMs;
+    },
+    get firstPacketMs() {
+      return sub.stats().firstPacketMs;
+    },
+    packets: () => sub.packets(),
+    lost: () => sub.lost(),
+    broken: () => sub.broken(),
+    close: () => sub.close(),
+  };
+}
 
 interface Entry {
   readonly index: number;
@@ -98,7 +130,7 @@ process.on('message', (raw) => {
       switch (m.type) {
         case 'config':
           config = FleetConfig.parse(m.config);
-          send({ type: 'ready', client: 'werift (bench/lib/subscriber.ts)' });
+          send({ type: 'ready', client: 'light subscriber (testkit/light/subscriber.ts)' });
           break;
         case 'add':
           await add(m.count, m.rampMs, m.maxInFlight, m.runOffsetMs);
