@@ -112,6 +112,8 @@ export interface TapTarget {
   onFirstPacket(): void;
   /** Called when a packet arrives past a gap (a NACK may be due). */
   onGap(stream: ReceiveStream): void;
+  /** Drops every n-th video packet on arrival (tests of NACK recovery); 0 or absent: none. */
+  readonly dropEveryNthVideo?: number;
 }
 
 /**
@@ -125,6 +127,7 @@ export function installRtpTap(dtls: RTCDtlsTransport, target: TapTarget): () => 
   if (!Array.isArray(protocols) || protocols.length === 0) throw new Error('werift ICE protocols not found (werift internals changed?)');
   const restore: (() => void)[] = [];
   let first = true;
+  let dropCounter = 0;
   const now = (): number => performance.now();
   for (const protocol of protocols) {
     const transport: unknown = (protocol as { transport?: unknown }).transport;
@@ -140,6 +143,7 @@ export function installRtpTap(dtls: RTCDtlsTransport, target: TapTarget): () => 
       }
       const info = target.payloadTypes.get(pt & 0x7f);
       if (!info) return; // not negotiated: a real receiver drops it too
+      if (target.dropEveryNthVideo && info.kind === 'video' && ++dropCounter % target.dropEveryNthVideo === 0) return;
       const ssrc = data.readUInt32BE(8);
       let stream = target.streams.get(ssrc);
       if (!stream) {

@@ -38,8 +38,10 @@ export interface LightSubscribeOptions {
   readonly audio?: boolean;
   /** STUN/TURN servers; default none (see peer.ts). */
   readonly iceServers?: readonly RTCIceServer[];
-  /** Give up when not connected and receiving by then, ms from the start (default 15000). */
+  /** Time allowed for the offer/answer, ms (default 15000); waitForPackets() uses it as its default too. */
   readonly timeoutMs?: number;
+  /** Tests only: drop every n-th video packet on arrival, so NACK recovery can be watched. */
+  readonly dropEveryNthVideo?: number;
 }
 
 export interface LightStreamStats {
@@ -273,6 +275,7 @@ export async function subscribeLight(o: LightSubscribeOptions): Promise<LightSub
         firstPacketMs = performance.now() - startMs;
       },
       onGap: () => receiverRtcp.gap(),
+      ...(o.dropEveryNthVideo ? { dropEveryNthVideo: o.dropEveryNthVideo } : {}),
     });
     dtls.onStateChange.subscribe((s) => {
       if (s === 'connected' && joinMs === null) {
