@@ -92,9 +92,19 @@ async function startPublisher(sandboxUrl: string, stageArn: string, bitrateKbps:
   }
   if (SyntheticModule.safeParse(mod).success) {
     const publish = (mod as { publish: (o: { whipUrl: string; token: string; bitrateKbps: number; fps: number }) => Promise<SyntheticPublisher> }).publish;
-    const p = await publish({ whipUrl: `${sandboxUrl}/whip/publish/${pub.participantId}`, token: pub.token, bitrateKbps, fps });
-    await p.connected(20_000);
-    return { participantId: pub.participantId, kind: `synthetic VP8 (werift) at ${bitrateKbps} kbit/s, ${fps} fps`, close: () => p.close() };
+    // A machine shared with other work sometimes misses ICE within the timeout: a fresh token and peer, 3 tries.
+    for (let attempt = 1; ; attempt++) {
+      const t = attempt === 1 ? pub : await participantToken(client, stageArn, ['PUBLISH'], `loadtest-publisher-${attempt}`);
+      const p = await publish({ whipUrl: `${sandboxUrl}/whip/publish/${t.participantId}`, token: t.token, bitrateKbps, fps });
+      try {
+        await p.connected(20_000);
+        return { participantId: t.participantId, kind: `synthetic VP8 (werift) at ${bitrateKbps} kbit/s, ${fps} fps`, close: () => p.close() };
+      } catch (error) {
+        await p.close();
+        if (attempt >= 3) throw error;
+        log(`the publisher did not connect (attempt ${attempt}); trying again`);
+      }
+    }
   }
   const { HarnessPublisher, startHarnessServer } = await import('./harness/browser.js');
   const { startChromium } = await import('./lib/chromium.js');
