@@ -3,36 +3,13 @@
  * the sandbox and the publisher: it joins, waits to settle, measures its own process CPU over a window against the
  * RTP packets received, reports over IPC, then DELETEs every session and exits. Never outlives its parent.
  */
-import { z } from 'zod';
 import { joinCrowd } from '../../testkit/light/crowd.js';
-
-const Config = z.object({
-  tokens: z.array(z.string()).min(1),
-  publisherId: z.string().min(1),
-  rampPerSec: z.number().positive(),
-  settleSeconds: z.number().nonnegative(),
-  windowSeconds: z.number().positive(),
-  joinTimeoutMs: z.number().int().positive(),
-});
-export type CrowdChildConfig = z.infer<typeof Config>;
-
-export const CrowdChildResult = z.object({
-  subscribers: z.number().int(),
-  receiving: z.number().int(),
-  failed: z.number().int(),
-  windowSeconds: z.number(),
-  windowPackets: z.number().int(),
-  windowBytes: z.number().int(),
-  cpuUs: z.number(),
-  lost: z.number().int(),
-  errors: z.array(z.string()),
-});
-export type CrowdChildResult = z.infer<typeof CrowdChildResult>;
+import { CrowdChildConfig, type CrowdChildResult } from './crowd-protocol.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
-  const cfg = Config.parse(JSON.parse(process.env['LIGHT_CROWD_CONFIG'] ?? '{}'));
+  const cfg = CrowdChildConfig.parse(JSON.parse(process.env['LIGHT_CROWD_CONFIG'] ?? '{}'));
   const crowd = joinCrowd({
     count: cfg.tokens.length,
     rampPerSec: cfg.rampPerSec,

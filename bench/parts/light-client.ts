@@ -13,7 +13,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { publish, type Publisher } from '../clients/whip-publisher.js';
 import { participantToken, sandboxIvsClient } from '../lib/ivs.js';
-import { CrowdChildResult, type CrowdChildConfig } from '../light/crowd-child.js';
+import { CrowdChildResult, type CrowdChildConfig } from '../light/crowd-protocol.js';
 
 export const LIGHT_CLIENT_GOAL_US_PER_PACKET = 20;
 
