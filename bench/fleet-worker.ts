@@ -7,39 +7,7 @@ import { ramp } from './lib/rate.js';
 import { FleetConfig, ToWorker, type FleetStats, type FromWorker } from './lib/fleet-protocol.js';
 import type { LoadSubscriber } from './lib/schema.js';
 import { sandboxIvsClient, participantToken } from './lib/ivs.js';
-import { subscribeLight, type LightSubscriber } from '../testkit/light/subscriber.js';
-
-/** The light subscriber (testkit/light) as the fleet's handle: joined once its first packet arrived. */
-interface SubscriberHandle {
-  readonly joinMs: number | null;
-  readonly firstPacketMs: number | null;
-  packets(): number;
-  lost(): number;
-  broken(): boolean;
-  close(): Promise<void>;
-}
-
-async function subscribe(o: { whepUrl: string; token: string; audio: boolean; timeoutMs: number }): Promise<SubscriberHandle> {
-  const sub: LightSubscriber = await subscribeLight({ url: o.whepUrl, token: o.token, audio: o.audio, timeoutMs: o.timeoutMs });
-  try {
-    await sub.waitForPackets(1, o.timeoutMs);
-  } catch (error) {
-    await sub.close();
-    throw error;
-  }
-  return {
-    get joinMs() {
-      return sub.stats().joinMs;
-    },
-    get firstPacketMs() {
-      return sub.stats().firstPacketMs;
-    },
-    packets: () => sub.packets(),
-    lost: () => sub.lost(),
-    broken: () => sub.broken(),
-    close: () => sub.close(),
-  };
-}
+import { joinSubscriber, type SubscriberHandle } from './fleet/media.js';
 
 interface Entry {
   readonly index: number;
@@ -102,7 +70,7 @@ async function add(count: number, rampMs: number, maxInFlight: number, runOffset
       entries.push(entry);
       try {
         const t = await participantToken(client, cfg.stageArn, ['SUBSCRIBE'], `fleet-${entry.index}`);
-        entry.handle = await subscribe({ whepUrl: cfg.whepUrl, token: t.token, audio: cfg.audio, timeoutMs: cfg.joinTimeoutMs });
+        entry.handle = await joinSubscriber({ whepUrl: cfg.whepUrl, token: t.token, audio: cfg.audio, timeoutMs: cfg.joinTimeoutMs });
       } catch (error) {
         entry.error = error instanceof Error ? error.message : String(error);
       } finally {

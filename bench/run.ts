@@ -15,21 +15,23 @@ import { benchCharts } from './lib/charts.js';
 import { defaultStageArn, sandboxIvsClient } from './lib/ivs.js';
 import { benchMarkdown, fmtNumber, mark } from './lib/markdown.js';
 import { chromiumVersion, machineInfo } from './lib/proc.js';
-import { startSandbox, type SandboxProcess } from './lib/sandbox.js';
+import { startSandbox, type RunningSandbox } from '../testkit/sandbox.js';
 import { goalsFor } from './lib/goals.js';
 import { BenchResultSchema, type BenchResult, type Goal } from './lib/schema.js';
 import { benchLambda } from './parts/lambda.js';
 import { benchLatency, ChromiumMediaError } from './parts/latency.js';
 import { benchLightClient, LIGHT_CLIENT_GOAL_US_PER_PACKET } from './parts/light-client.js';
-import { loadSfuPart } from './parts/sfu-loader.js';
+import { benchJanus, benchSfu } from './parts/sfu.js';
 import { benchEmulatedTokens, runTokenBench } from './parts/tokens.js';
 import { benchWebWeight } from './parts/web.js';
-import { CHROMIUM_PATH } from './lib/chromium.js';
+import { CHROMIUM_PATH } from '../testkit/chromium.js';
 
 const log = (line: string): void => {
   process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 };
 
+/** Janus's HTTP API port while the bench runs it. */
+const JANUS_PORT = Number(process.env['BENCH_JANUS_PORT'] ?? 18088);
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Everything started is stopped here, on success, failure or Ctrl-C. */
@@ -49,6 +51,7 @@ export async function runBench(args: BenchArgs): Promise<{ result: BenchResult; 
 
   let latency: BenchResult['latency'] = null;
   let sfu: BenchResult['sfu'] = null;
+  let reference: BenchResult['reference'] = null;
   let tokens: BenchResult['tokens'] = null;
   let web: BenchResult['web'] = null;
   let lambda: BenchResult['lambda'] = null;
@@ -103,7 +106,7 @@ export async function runBench(args: BenchArgs): Promise<{ result: BenchResult; 
   }
 
   if (want.has('latency') || want.has('tokens')) {
-    let sandbox: SandboxProcess | null = null;
+    let sandbox: RunningSandbox | null = null;
     try {
       log('starting the sandbox (child process, 127.0.0.1)');
       sandbox = await startSandbox();
@@ -162,28 +165,41 @@ export async function runBench(args: BenchArgs): Promise<{ result: BenchResult; 
         sfu = { ...out.sfu, microbench: null };
       }
       if (want.has('latency')) {
-        const part = await loadSfuPart();
-        if ('skipped' in part) skipped.push({ what: 'SFU cost with the synthetic publisher (bench/parts/sfu.ts)', why: part.skipped });
-        else {
-          log('sfu: cost per subscriber and per packet with the synthetic publisher (bench/parts/sfu.ts)');
-          try {
-            const s = await part.run({
-              sandboxUrl: sandbox.url,
-              sandboxPid: sandbox.pid,
-              stageArn,
-              steps: args.quick ? [0, 2] : [0, 25, 50, 100],
-              windowSeconds: args.quick ? 3 : 20,
-              settleSeconds: args.quick ? 1 : 5,
-              log: (l) => log(`  ${l}`),
-            });
-            // The latency phases' fit (0..200 subscribers, 30 s windows) stays the SFU figure when there is one; the
-            // synthetic-publisher figures (no browser on the cores) go beside it, under microbench.
-            const own = { ...s.section.microbench, cpuPercentPerSubscriber: s.section.cpuPercentPerSubscriber, rssMiBPerSubscriber: s.section.rssMiBPerSubscriber, marginalCpuUsPerPacket: s.section.marginalCpuUsPerPacket };
-            sfu = sfu && sfu.cpuPercentPerSubscriber !== null ? { ...sfu, microbench: own } : { ...s.section, microbench: own };
-            notes.push(...s.notes);
-          } catch (error) {
-            skipped.push({ what: 'SFU cost with the synthetic publisher (bench/parts/sfu.ts)', why: errorText(error) });
+        log('sfu: cost per subscriber and per packet with the synthetic publisher (bench/parts/sfu.ts)');
+        try {
+          const s = await benchSfu({
+            sandboxUrl: sandbox.url,
+            sandboxPid: sandbox.pid,
+            stageArn,
+            steps: args.quick ? [0, 2] : [0, 25, 50, 100],
+            windowSeconds: args.quick ? 3 : 20,
+            settleSeconds: args.quick ? 1 : 5,
+            log: (l) => log(`  ${l}`),
+          });
+          // The latency phases' fit (0..200 subscribers, 30 s windows) stays the SFU figure when there is one; the
+          // synthetic-publisher figures (no browser on the cores) go beside it, under microbench.
+          const own = { ...s.section.microbench, cpuPercentPerSubscriber: s.section.cpuPercentPerSubscriber, rssMiBPerSubscriber: s.section.rssMiBPerSubscriber, marginalCpuUsPerPacket: s.section.marginalCpuUsPerPacket };
+          sfu = sfu && sfu.cpuPercentPerSubscriber !== null ? { ...sfu, microbench: own } : { ...s.section, microbench: own };
+          notes.push(...s.notes);
+        } catch (error) {
+          skipped.push({ what: 'SFU cost with the synthetic publisher (bench/parts/sfu.ts)', why: errorText(error) });
+        }
+        log('janus: the same steps against Janus (the reference SFU), when installed');
+        try {
+          const j = await benchJanus({
+            steps: args.quick ? [0, 2] : [0, 25, 50, 100],
+            windowSeconds: args.quick ? 3 : 20,
+            settleSeconds: args.quick ? 1 : 5,
+            port: JANUS_PORT,
+            log: (l) => log(`  ${l}`),
+            onSkip: (why) => skipped.push({ what: 'Janus reference SFU', why }),
+          });
+          if (j) {
+            reference = { janus: j.section };
+            notes.push(...j.notes);
           }
+        } catch (error) {
+          skipped.push({ what: 'Janus reference SFU', why: errorText(error) });
         }
         log('light subscriber: CPU per received packet (testkit/light/subscriber.ts)');
         try {
@@ -223,17 +239,14 @@ export async function runBench(args: BenchArgs): Promise<{ result: BenchResult; 
     durationSeconds: (performance.now() - t0) / 1000,
     quick: args.quick,
     machine,
-    goals: goalsFor({ latency, sfu, tokens, web }),
+    goals: goalsFor({ latency, sfu, tokens, web, reference }),
     latency,
     sfu,
     tokens,
     web,
     lambda,
-    reference: null,
-    skipped: [
-      ...skipped,
-      ...(want.has('latency') ? [{ what: 'Janus reference SFU', why: 'janus is not installed on this machine (Debian package janus); the prototype figures are in shared/notes/webrtc-here.md' }] : []),
-    ],
+    reference,
+    skipped,
     notes,
   } satisfies BenchResult);
   const files = await writeResults(result, args);

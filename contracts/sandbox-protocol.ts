@@ -30,6 +30,10 @@ export const SANDBOX_PATHS = {
   /** The token API (lambda/ handler) is mounted here; config.json apiUrl points at it. */
   api: '/api',
   config: '/config.json',
+  /** Sandbox-only network lab: GET/PUT one participant's simulated link (see NetworkProfile). */
+  participantNetwork: '/sandbox/participants/:participantId/network',
+  /** GET/PUT a subscription's simulcast layer (LayerRequest). */
+  whepSessionLayer: '/whep/sessions/:sessionId/layer',
 } as const;
 
 export const SANDBOX_ERROR_CODES = [
@@ -52,6 +56,8 @@ export const SANDBOX_ERROR_CODES = [
   'TOKEN_REVOKED',
   /** `POST <whip_url>/publish/<jti>` with another participant's id in the path. */
   'TOKEN_WRONG_PARTICIPANT',
+  'PARTICIPANT_NOT_FOUND',
+  'BAD_REQUEST',
 ] as const;
 function mediaUrl(whipUrl: string, operation: 'publish' | 'subscribe', participantId: string): string {
   const url = new URL(whipUrl);
@@ -128,3 +134,32 @@ export const WS_CLOSE = {
   disconnected: 4410,
   helloTimeout: 4408,
 } as const;
+
+/** One direction of a simulated link (local/src/media/impairment.ts). */
+export const LinkImpairmentSpec = z.strictObject({
+  lossPercent: z.number().check(z.gte(0), z.lte(100)),
+  delayMs: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
+  jitterMs: z.number().check(z.int(), z.gte(0), z.lte(5_000)),
+  /** kbit/s; null = no cap. */
+  capKbps: z.nullable(z.number().check(z.int(), z.gte(16), z.lte(1_000_000))),
+  /** The most queueing delay a capped link holds before it drops (ms). */
+  queueMs: z.number().check(z.int(), z.gte(10), z.lte(5_000)),
+});
+export type LinkImpairmentSpec = z.infer<typeof LinkImpairmentSpec>;
+
+/**
+ * A participant's simulated network: `up` is what it sends to the SFU, `down` what the SFU sends to it.
+ * `PUT /sandbox/participants/{id}/network` takes any subset of the fields of each direction (the rest keep their value).
+ */
+export const NetworkProfile = z.strictObject({ up: LinkImpairmentSpec, down: LinkImpairmentSpec });
+export type NetworkProfile = z.infer<typeof NetworkProfile>;
+export const NetworkProfileUpdate = z.strictObject({
+  up: z.optional(z.partial(LinkImpairmentSpec)),
+  down: z.optional(z.partial(LinkImpairmentSpec)),
+});
+export type NetworkProfileUpdate = z.infer<typeof NetworkProfileUpdate>;
+
+/** A viewer's simulcast layer choice for one WHEP session (`auto` follows the SFU's estimate of its link). */
+export const LayerPreference = z.enum(['auto', 'high', 'medium', 'low']);
+export type LayerPreference = z.infer<typeof LayerPreference>;
+export const LayerRequest = z.strictObject({ layer: LayerPreference });

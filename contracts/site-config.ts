@@ -13,6 +13,8 @@ export const SiteConfig = z.object({
   region: z.optional(z.string()),
   stageArn: z.optional(z.string()),
   viewerAccess: z._default(z.enum(VIEWER_ACCESS_MODES), 'public'),
+  /** Sandbox on loopback only: the dev identity's bearer, the stand-in for a Cognito sign-in. Never set on AWS. */
+  sandboxBearer: z.optional(z.string()),
   cognito: z.optional(
     z.object({
       domain: z.url(),

@@ -174,3 +174,23 @@ export const API_ROUTES = {
 
 /** Cognito group whose members may mint publisher tokens and moderate. */
 export const PUBLISHERS_GROUP = 'publishers';
+
+/**
+ * The rule for a browser origin the token API accepts (the stack's `allowedOrigins`, the sandbox's `--allow-origin`):
+ * exactly what an Origin header carries, scheme://host[:port], https (plain http only for localhost).
+ * @returns what is wrong with `value`, or undefined when it is a valid origin.
+ */
+export function browserOriginProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not a URL; expected an origin like https://user.github.io`;
+  }
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    return `"${value}" must use https (http is allowed only for localhost)`;
+  }
+  if (url.origin !== value) return `"${value}" is not a bare origin; use "${url.origin}" (no path, no trailing slash)`;
+  return undefined;
+}

@@ -4,7 +4,7 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
-import { MINTING_MODES, VIEWER_ACCESS_MODES } from '../contracts/token-api.js';
+import { MINTING_MODES, VIEWER_ACCESS_MODES, browserOriginProblem } from '../contracts/token-api.js';
 import type { MintingMode, ViewerAccess } from '../contracts/token-api.js';
 
 /** Every context key the app reads, with its default (the values shipped in cdk.json). */
@@ -17,6 +17,12 @@ export const CONTEXT_DEFAULTS = {
   throttleBurstLimit: 100,
   tokensPerMinuteAlarmThreshold: 3000,
   logRetentionDays: 14,
+  fleetTaskCpu: 1024,
+  fleetTaskMemory: 2048,
+  /** Empty: the alarms notify nobody. */
+  alarmEmail: '',
+  /** 0: no budget. */
+  monthlyBudgetUsd: 0,
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_DEFAULTS;
@@ -42,6 +48,34 @@ export interface EnvironmentSettings {
   readonly tokensPerMinuteAlarmThreshold: number;
   /** Retention of every log group in the stack. */
   readonly logRetention: RetentionDays;
+  /** Where alarm notifications (an SNS e-mail subscription) and budget notices go; undefined: nowhere. */
+  readonly alarmEmail?: string;
+  /** Monthly cost budget in USD with notices at 80 % and 100 %; undefined: no budget. */
+  readonly monthlyBudgetUsd?: number;
+  /** Size of one load-fleet task (the opt-in `IvsLoadFleet` stack): Fargate CPU units and memory in MiB. */
+  readonly fleetTask: { readonly cpu: number; readonly memoryMiB: number };
+}
+
+/**
+ * The CPU/memory pairs Fargate accepts (Linux; ARM64 takes the same): memory in MiB from min to max by step, per CPU
+ * value (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size).
+ */
+const FARGATE_SIZES: Readonly<Record<number, { readonly min: number; readonly max: number; readonly step: number }>> = {
+  256: { min: 512, max: 2048, step: 512 },
+  512: { min: 1024, max: 4096, step: 1024 },
+  1024: { min: 2048, max: 8192, step: 1024 },
+  2048: { min: 4096, max: 16384, step: 1024 },
+  4096: { min: 8192, max: 30720, step: 1024 },
+  8192: { min: 16384, max: 61440, step: 4096 },
+  16384: { min: 32768, max: 122880, step: 8192 },
+};
+
+/** 256 CPU units (0.25 vCPU) is the one size whose memory is a list (512, 1024, 2048 MiB), not a stepped range. */
+function fargateMemoryOk(cpu: number, memory: number): boolean {
+  const size = FARGATE_SIZES[cpu];
+  if (!size) return false;
+  if (cpu === 256) return [512, 1024, 2048].includes(memory);
+  return memory >= size.min && memory <= size.max && (memory - size.min) % size.step === 0;
 }
 
 const LIST_HINT = 'expected a list of origins: a JSON array ["https://a.example"] or "https://a.example,https://b.example"';
@@ -65,24 +99,10 @@ const OriginList = z.unknown().transform((value, ctx): unknown[] => {
   return z.NEVER;
 });
 
-/** A browser origin exactly as the Origin header carries it: scheme://host[:port], no path, no trailing slash. */
+/** A browser origin exactly as the Origin header carries it (the rule lives with the contract: the sandbox shares it). */
 const Origin = z.string().superRefine((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a URL; expected an origin like https://user.github.io` });
-    return;
-  }
-  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" must use https (http is allowed only for localhost)` });
-  } else if (url.origin !== value) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${value}" is not a bare origin; use "${url.origin}" (no path, no trailing slash)`,
-    });
-  }
+  const problem = browserOriginProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 const positiveNumber = (max: number) =>
@@ -102,6 +122,30 @@ const ContextSchema = z
     logRetentionDays: z.coerce
       .number({ error: 'must be a number' })
       .refine((d) => RETENTION_DAYS.includes(d), `must be one of CloudWatch's retention periods: ${RETENTION_DAYS.join(', ')}`),
+    fleetTaskCpu: z.coerce
+      .number({ error: 'must be a number' })
+      .refine((c) => c in FARGATE_SIZES, `must be one of Fargate's CPU units: ${Object.keys(FARGATE_SIZES).join(', ')} (1024 = 1 vCPU)`),
+    fleetTaskMemory: z.coerce.number({ error: 'must be a number' }).int('must be a whole number of MiB'),
+    alarmEmail: z.union([z.literal(''), z.email('must be an e-mail address, e.g. you@example.com (or empty for none)')]),
+    monthlyBudgetUsd: z.coerce
+      .number({ error: 'must be a number' })
+      .finite()
+      .nonnegative('must be 0 (no budget) or more')
+      .max(1_000_000, 'must be at most 1000000'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.fleetTaskCpu in FARGATE_SIZES && !fargateMemoryOk(c.fleetTaskCpu, c.fleetTaskMemory)) {
+      const size = FARGATE_SIZES[c.fleetTaskCpu] as { min: number; max: number; step: number };
+      const allowed = c.fleetTaskCpu === 256 ? '512, 1024 or 2048' : `${size.min} to ${size.max} in steps of ${size.step}`;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fleetTaskMemory'],
+        message: `${c.fleetTaskMemory} MiB does not go with fleetTaskCpu ${c.fleetTaskCpu} on Fargate; use ${allowed}`,
+      });
+    }
+    if (c.monthlyBudgetUsd > 0 && c.alarmEmail === '') {
+      ctx.addIssue({ code: 'custom', path: ['monthlyBudgetUsd'], message: 'needs alarmEmail too: the budget notices are e-mailed there' });
+    }
   });
 
 export class ContextError extends Error {
@@ -139,5 +183,8 @@ export function settingsFromContext(read: (key: ContextKey) => unknown): Environ
     throttleBurstLimit: c.throttleBurstLimit,
     tokensPerMinuteAlarmThreshold: c.tokensPerMinuteAlarmThreshold,
     logRetention: c.logRetentionDays as RetentionDays,
+    fleetTask: { cpu: c.fleetTaskCpu, memoryMiB: c.fleetTaskMemory },
+    ...(c.alarmEmail !== '' ? { alarmEmail: c.alarmEmail } : {}),
+    ...(c.monthlyBudgetUsd > 0 ? { monthlyBudgetUsd: c.monthlyBudgetUsd } : {}),
   };
 }

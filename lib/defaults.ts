@@ -70,7 +70,7 @@ export interface AppFunctionProps {
  * - Minified with source maps; `--enable-source-maps` turns stack traces back into TypeScript lines. Sources are left
  *   out of the maps to keep the package small.
  */
-export const BUNDLING: NonNullable<NodejsFunctionProps['bundling']> = {
+const BUNDLING: NonNullable<NodejsFunctionProps['bundling']> = {
   forceDockerBundling: false,
   format: OutputFormat.ESM,
   target: 'node22',

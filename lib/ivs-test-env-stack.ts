@@ -8,6 +8,7 @@ import { IvsStage } from './constructs/stage.js';
 import { StaticSite } from './constructs/static-site.js';
 import { TokenApi, type Minting } from './constructs/token-api.js';
 import { TokenSigningKey } from './constructs/token-signing-key.js';
+import { siteConnectSources } from './csp.js';
 import { applyNagAcknowledgements } from './nag.js';
 
 export interface IvsTestEnvStackProps extends StackProps {
@@ -42,9 +43,7 @@ export class IvsTestEnvStack extends Stack {
     this.stage = new IvsStage(this, 'Stage', { stageName: settings.stageName, logRetention: settings.logRetention });
     this.auth = new Auth(this, 'Auth');
     this.site = new StaticSite(this, 'Site', {
-      // The API's id cannot appear here: the API's CORS list holds the site's origin, and CloudFormation cannot resolve
-      // the cycle. API Gateway endpoints of this region are allowed instead; Cognito is exact.
-      connectSources: [`https://*.execute-api.${Aws.REGION}.amazonaws.com`, this.auth.domainUrl],
+      connectSources: siteConnectSources(Aws.REGION, this.auth.domainUrl),
       logRetention: settings.logRetention,
       prebuiltContent: props.prebuiltSite,
     });
@@ -81,6 +80,8 @@ export class IvsTestEnvStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       tokenApi: this.tokenApi,
       tokensPerMinuteThreshold: settings.tokensPerMinuteAlarmThreshold,
+      ...(settings.alarmEmail !== undefined ? { alarmEmail: settings.alarmEmail } : {}),
+      ...(settings.monthlyBudgetUsd !== undefined ? { monthlyBudgetUsd: settings.monthlyBudgetUsd } : {}),
     });
 
     new CfnOutput(this, 'SiteUrl', { value: this.site.url, description: 'The test pages (CloudFront)' });

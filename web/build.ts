@@ -9,8 +9,13 @@
  * every page); CSS a page script imports (e.g. uPlot's) is linked into that page automatically.
  * `<!-- include:NAME -->` inserts web/pages/partials/NAME.html (one level, no nesting).
  *
+ * `--portable` builds pages that open from disk (file://), where Chromium refuses module scripts (origin "null"):
+ * one classic script per page with everything it reaches bundled in (no imports across files, so the IVS SDK sits
+ * only in the pages whose driver needs it), no hashes, links to `index.html` instead of `./`, and a .zip of the lot.
+ *
  *   npm run build:web                      -> web/dist
- *   tsx web/build.ts --outdir DIR [--no-minify]      (minified by default)
+ *   npm run build:web -- --portable        -> web/dist-portable + web/ivs-test-env-pages.zip
+ *   tsx web/build.ts --outdir DIR [--no-minify] [--portable] [--zip FILE]      (minified by default)
  */
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +23,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { isMessageId } from './src/i18n/index.js';
+import { writeZip } from './zip.js';
 
 const WEB_DIR = dirname(fileURLToPath(import.meta.url));
 const PAGES_DIR = join(WEB_DIR, 'pages');
@@ -67,6 +73,10 @@ export interface BuildWebOptions {
   readonly outdir: string;
   /** Minify JS/CSS (deployments); off for the sandbox so stack traces read well. */
   readonly minify?: boolean;
+  /** Pages that work from file://: one classic script per page, nothing split (see the file comment). */
+  readonly portable?: boolean;
+  /** Also write the built files into this .zip (portable builds, for people who download and double-click). */
+  readonly zip?: string;
 }
 
 export interface BuildWebResult {
@@ -75,7 +85,21 @@ export interface BuildWebResult {
   readonly pages: readonly string[];
   /** Every output file, relative to outdir. */
   readonly files: readonly string[];
+  /** The .zip written, when one was asked for. */
+  readonly zip?: string;
 }
+
+/** Default output of `--portable` and its archive (the README names the archive). */
+export const PORTABLE_OUTDIR = join(WEB_DIR, 'dist-portable');
+export const PORTABLE_ZIP = join(WEB_DIR, 'ivs-test-env-pages.zip');
+
+/**
+ * A classic script cannot hold top-level await (the page entries use it) and an unsplit ESM bundle has no imports or
+ * exports left, so wrapping the whole bundle in an async function turns it into a classic script with the same
+ * meaning (strict, as modules are).
+ */
+const CLASSIC_BANNER = '(async () => {\n"use strict";';
+const CLASSIC_FOOTER = '})();';
 
 /** Catalogue ids the HTML names (data-i18n, data-i18n-attr) that the catalogue lacks: shown as warnings. */
 export function missingMessageIds(html: string): string[] {
@@ -111,6 +135,7 @@ function outputsByEntry(meta: Metafile, outdir: string): Map<string, { js: strin
 export async function buildWeb(options: BuildWebOptions): Promise<BuildWebResult> {
   const outdir = resolve(options.outdir);
   const minify = options.minify ?? false;
+  const portable = options.portable ?? false;
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
 
@@ -128,24 +153,29 @@ export async function buildWeb(options: BuildWebOptions): Promise<BuildWebResult
 
   const result = await build({
     entryPoints: [
-      ...entries.values(),
+      // Portable names come from the page (cost.js, not page.js): there is no hash to tell them apart.
+      ...[...entries].map(([name, file]) => (portable ? { in: file, out: name } : file)),
       STYLE_ENTRY,
       // An entry of its own puts the IVS SDK in a chunk of its own: only the IVS driver chunk imports it, so sandbox
       // pages never fetch it, and bench/parts/web.ts can tell SDK bytes from ours (its license comment names it).
-      { in: 'amazon-ivs-web-broadcast', out: 'vendor/ivs-sdk' },
+      // Portable pages bundle it into the pages that reach it instead (no file may import another).
+      ...(portable ? [] : [{ in: 'amazon-ivs-web-broadcast', out: 'vendor/ivs-sdk' }]),
     ],
     outdir: join(outdir, 'assets'),
     outbase: WEB_DIR,
     bundle: true,
     format: 'esm',
-    splitting: true,
+    // Without splitting, esbuild inlines every dynamic import into the page that makes it.
+    splitting: !portable,
+    ...(portable ? { banner: { js: CLASSIC_BANNER }, footer: { js: CLASSIC_FOOTER } } : {}),
     platform: 'browser',
     target: ['es2022', 'chrome110', 'edge110', 'firefox115', 'safari16'],
-    entryNames: '[name]-[hash]',
+    // Portable pages are opened, not cached by a CDN: stable names read better in a folder someone unzipped.
+    entryNames: portable ? '[name]' : '[name]-[hash]',
     chunkNames: 'chunks/[name]-[hash]',
     assetNames: 'media/[name]-[hash]',
     minify,
-    sourcemap: minify ? false : 'linked',
+    sourcemap: minify || portable ? false : 'linked',
     metafile: true,
     legalComments: 'eof',
     // The pages never talk to Node; keep process.env lookups in dependencies from pulling polyfills.
@@ -166,9 +196,12 @@ export async function buildWeb(options: BuildWebOptions): Promise<BuildWebResult
       const built = byEntry.get(resolve(entries.get(name) as string));
       if (!built) throw new Error(`${page}: no output for assets/${name}.js`);
       if (built.css) extraCss.push(built.css);
-      return tag.replace(`assets/${name}.js`, built.js);
+      const classic = portable ? tag.replace(/\btype="module"/, 'defer') : tag;
+      return classic.replace(`assets/${name}.js`, built.js);
     });
     out = out.replace(STYLE_REF, `href="${styleHref}"`);
+    // From disk, "./" opens a directory listing, not the home page.
+    if (portable) out = out.replace(/\bhref="\.\/"/g, 'href="index.html"');
     if (extraCss.length > 0) {
       const links = extraCss.map((href) => `<link rel="stylesheet" href="${href}">`).join('\n    ');
       out = out.replace('</head>', `  ${links}\n  </head>`);
@@ -182,11 +215,18 @@ export async function buildWeb(options: BuildWebOptions): Promise<BuildWebResult
   }
 
   const files = Object.keys(result.metafile.outputs).map((f) => relative(outdir, resolve(f)));
-  return { outdir, pages, files: [...pages, ...files].sort() };
+  const statics = existsSync(STATIC_DIR) ? (await readdir(STATIC_DIR)).map((f) => basename(f)) : [];
+  const all = [...new Set([...pages, ...files, ...statics])].sort();
+  if (options.zip === undefined) return { outdir, pages, files: all };
+  const zip = resolve(options.zip);
+  await writeZip(zip, await Promise.all(all.map(async (name) => ({ name, data: await readFile(join(outdir, name)) }))));
+  return { outdir, pages, files: all, zip };
 }
 
-function parseArgs(argv: readonly string[]): BuildWebOptions {
-  let outdir = join(WEB_DIR, 'dist');
+export function parseArgs(argv: readonly string[]): BuildWebOptions {
+  let outdir: string | undefined;
+  let zip: string | undefined;
+  let portable = false;
   // The command line builds for deployment (CDK, GitHub Pages): minified unless asked otherwise.
   let minify = true;
   for (let i = 0; i < argv.length; i++) {
@@ -195,15 +235,23 @@ function parseArgs(argv: readonly string[]): BuildWebOptions {
       const value = argv[++i];
       if (!value) throw new Error('--outdir needs a directory');
       outdir = value;
+    } else if (arg === '--zip') {
+      const value = argv[++i];
+      if (!value || !value.endsWith('.zip')) throw new Error('--zip needs a file name ending in .zip');
+      zip = value;
+    } else if (arg === '--portable') {
+      portable = true;
     } else if (arg === '--minify') {
       minify = true;
     } else if (arg === '--no-minify') {
       minify = false;
     } else {
-      throw new Error(`unknown argument ${arg ?? ''} (use --outdir DIR, --minify, --no-minify)`);
+      throw new Error(`unknown argument ${arg ?? ''} (use --outdir DIR, --portable, --zip FILE, --minify, --no-minify)`);
     }
   }
-  return { outdir, minify };
+  if (zip !== undefined && !portable) throw new Error('--zip goes with --portable (hosted builds are uploaded, not zipped)');
+  if (!portable) return { outdir: outdir ?? join(WEB_DIR, 'dist'), minify };
+  return { outdir: outdir ?? PORTABLE_OUTDIR, minify, portable, zip: zip ?? (outdir === undefined ? PORTABLE_ZIP : `${resolve(outdir)}.zip`) };
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
@@ -211,7 +259,7 @@ if (invokedDirectly) {
   try {
     const options = parseArgs(process.argv.slice(2));
     const built = await buildWeb(options);
-    console.log(`built ${built.pages.length} pages, ${built.files.length} files into ${built.outdir}`);
+    console.log(`built ${built.pages.length} pages, ${built.files.length} files into ${built.outdir}${built.zip ? `, and ${built.zip}` : ''}`);
   } catch (err: unknown) {
     console.error(err instanceof Error ? err.message : String(err));
     process.exit(1);

@@ -1,10 +1,10 @@
 /**
  * Minimal Janus (1.1, Debian) VideoRoom client over its HTTP API, for the SFU benchmark's side-by-side reference:
- * a werift publisher (synthetic RTP, as bench/clients/whip-publisher.ts) and non-decoding werift subscribers. Janus
+ * a werift publisher (synthetic RTP, as testkit/webrtc/publisher.ts) and non-decoding werift subscribers. Janus
  * makes the subscriber's offer, so subscribers here answer. Reference only: nothing in the sandbox depends on Janus.
  */
 import { MediaStreamTrack, RtpHeader, RtpPacket, type RTCPeerConnection } from 'werift';
-import { createClientPeer, OPUS, VP8 } from './client-peer.js';
+import { createClientPeer, OPUS, VP8 } from '../../testkit/webrtc/peer.js';
 
 type Json = Record<string, unknown>;
 

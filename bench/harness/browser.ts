@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { z } from 'zod';
-import { serveBundle, type BundleServer } from '../lib/bundle-server.js';
-import { deleteSession, postOffer } from '../lib/whip.js';
+import { serveBundle, type BundleServer } from '../../testkit/bundle-server.js';
+import { deleteSession, postOffer } from '../../testkit/webrtc/signaling.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -54,7 +54,7 @@ export class HarnessPublisher {
   static async start(browser: Browser, harnessUrl: string, whipUrl: string, token: string, options: PublisherOptions): Promise<HarnessPublisher> {
     const page = await openPage(browser, `${harnessUrl}/publisher.html`);
     const offer = await page.evaluate((o) => (window as unknown as { bench: { offer(o: PublisherOptions): Promise<string> } }).bench.offer(o), options);
-    const { answer, location } = await postOffer(whipUrl, token, offer);
+    const { sdp: answer, sessionUrl: location } = await postOffer(whipUrl, offer, { token });
     await page.evaluate((sdp) => (window as unknown as { bench: { answer(s: string): Promise<void> } }).bench.answer(sdp), answer);
     return new HarnessPublisher(page, token, location);
   }
@@ -64,7 +64,7 @@ export class HarnessPublisher {
   }
 
   async close(): Promise<void> {
-    await deleteSession(this.location, this.token);
+    await deleteSession(this.location, this.token).catch(() => undefined);
     await this.page.context().close().catch(() => undefined);
   }
 }
@@ -93,7 +93,7 @@ export class HarnessViewer {
   static async start(browser: Browser, harnessUrl: string, whepUrl: string, token: string, audio: boolean): Promise<HarnessViewer> {
     const page = await openPage(browser, `${harnessUrl}/viewer.html`);
     const offer = await page.evaluate((a) => (window as unknown as { bench: { offer(a: boolean): Promise<string> } }).bench.offer(a), audio);
-    const { answer, location } = await postOffer(whepUrl, token, offer);
+    const { sdp: answer, sessionUrl: location } = await postOffer(whepUrl, offer, { token });
     await page.evaluate((sdp) => (window as unknown as { bench: { answer(s: string): Promise<void> } }).bench.answer(sdp), answer);
     return new HarnessViewer(page, token, location);
   }
@@ -115,7 +115,7 @@ export class HarnessViewer {
   }
 
   async close(): Promise<void> {
-    await deleteSession(this.location, this.token);
+    await deleteSession(this.location, this.token).catch(() => undefined);
     await this.page.context().close().catch(() => undefined);
   }
 }

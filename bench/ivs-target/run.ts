@@ -23,7 +23,7 @@ import { estimateCost, loadPricing } from './cost.js';
 import { disconnectOurs, publisherToWatch, stackOutputs, stageInfo } from './stage.js';
 import { apiMinter, minimumMintSeconds, readKeyFile, selfSignedMinter, type MintedToken, type Minter } from './tokens.js';
 
-export const AWS_LOAD_USAGE = `Usage: npm run loadtest -- --target aws --viewers N (--stack NAME | --api URL --stage ARN) --yes [options]
+const AWS_LOAD_USAGE = `Usage: npm run loadtest -- --target aws --viewers N (--stack NAME | --api URL --stage ARN) --yes [options]
 
 Joins N light subscribers (testkit/light: ICE, DTLS, SRTCP receiver reports, no decoding) to the real IVS stage and
 reports join time, time to first packet, loss, received bitrate, success rate and what limited the run. This costs
@@ -45,7 +45,7 @@ money: the participant-hours and their price are printed first, and nothing conn
   --yes               accept the printed cost and run
 `;
 
-export class AwsUsageError extends Error {}
+class AwsUsageError extends Error {}
 
 export interface AwsLoadArgs {
   readonly viewers: number;
@@ -173,7 +173,7 @@ export interface AwsLoadResult {
 }
 
 /** What limited the run, from what this side can see: its own CPU, its sockets, or the service's answers. */
-export function limitedBy(o: { cpuPercentOfAllCores: number; errors: Record<string, number>; successRate: number; throttled429: number }): string {
+function limitedBy(o: { cpuPercentOfAllCores: number; errors: Record<string, number>; successRate: number; throttled429: number }): string {
   const socketErrors = Object.entries(o.errors).filter(([k]) => /EMFILE|ENFILE|EADDRINUSE|ENOBUFS/.test(k)).reduce((a, [, n]) => a + n, 0);
   const serviceErrors = Object.entries(o.errors).filter(([k]) => /HTTP_|[45]\d\d/.test(k)).reduce((a, [, n]) => a + n, 0);
   if (socketErrors > 0) return `this machine's sockets (${socketErrors} join(s) failed with a socket error: raise ulimit -n)`;

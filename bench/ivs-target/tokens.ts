@@ -10,7 +10,8 @@ import { CreateTokenResponse } from '../../contracts/token-api.js';
 import { buildIvsTokenClaims } from '../../contracts/ivs-token.js';
 import { signIvsToken } from '../../local/src/tokens/mint.js';
 
-export const CREATE_PARTICIPANT_TOKEN_TPS = 50;
+/** CreateParticipantToken's quota (lib/constructs/token-api.ts has the same; importing it would load aws-cdk-lib). */
+const CREATE_PARTICIPANT_TOKEN_TPS = 50;
 
 export interface MintedToken {
   readonly token: string;

@@ -113,6 +113,7 @@ deployed token API, and writes bench/results/loadtest-<time>.json and .md.
                           the token flash crowd (POST <URL>/tokens, honouring 429 Retry-After);
                           "aws" joins subscribers to the real stage (--target aws --help for its flags)
   --hosts K               also print how to fan the same load out over K machines
+  --fleet N               run on N ECS Fargate tasks instead (--target aws; --fleet 1 --help for its flags)
   --workers W             subscriber processes on this machine (default 2)
   --max-in-flight M       most joins still in progress at once (default 64)
   --bitrate KBPS          sandbox publisher's video bitrate (default 300)

@@ -173,7 +173,7 @@ export class Fleet {
   }
 }
 
-export function sumStats(list: readonly FleetStats[]): FleetStats {
+function sumStats(list: readonly FleetStats[]): FleetStats {
   return list.reduce(
     (a, s) => ({
       connected: a.connected + s.connected,

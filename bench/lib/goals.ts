@@ -2,7 +2,26 @@
 import { fmtNumber } from './markdown.js';
 import { goal, type BenchResult, type Goal } from './schema.js';
 
-export function goalsFor(r: Pick<BenchResult, 'latency' | 'sfu' | 'tokens' | 'web'>): Goal[] {
+/** A finite number at `record[key]`, else null (microbench records are free-form). */
+const numberAt = (record: Record<string, unknown> | null | undefined, key: string): number | null => {
+  const v = record?.[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+};
+
+/**
+ * Sandbox µs per packet ÷ Janus µs per packet, both at the largest step of the same synthetic-publisher run
+ * (bench/parts/sfu.ts benchSfu and benchJanus), when both were measured.
+ */
+export function janusRatio(r: Pick<BenchResult, 'sfu' | 'reference'>): { sandbox: number; janus: number; ratio: number } | null {
+  const sandbox = numberAt(r.sfu?.microbench, 'usPerPacketAtMax');
+  const janusSection = r.reference?.['janus'];
+  const janusMicro = typeof janusSection === 'object' && janusSection !== null ? (janusSection as { microbench?: Record<string, unknown> | null }).microbench : null;
+  const janus = numberAt(janusMicro, 'usPerPacketAtMax');
+  if (sandbox === null || janus === null || janus <= 0) return null;
+  return { sandbox, janus, ratio: sandbox / janus };
+}
+
+export function goalsFor(r: Pick<BenchResult, 'latency' | 'sfu' | 'tokens' | 'web'> & Partial<Pick<BenchResult, 'reference'>>): Goal[] {
   const phases = r.latency?.phases ?? [];
   const at = (n: number) => phases.find((p) => p.extraSubscribers === n);
   const notRun = !r.latency ? 'latency part not run or failed (see Skipped)' : r.latency.timeToFirstFrameMs === null && phases.every((p) => p.latencyMs === null) ? 'no decoded frames: see Skipped' : undefined;
@@ -13,6 +32,10 @@ export function goalsFor(r: Pick<BenchResult, 'latency' | 'sfu' | 'tokens' | 'we
   const perSub = r.sfu?.cpuPercentPerSubscriber ?? null;
   const micro = r.sfu?.microbench?.['usPerPacketAtMax'];
   const microAtMax = typeof micro === 'number' && Number.isFinite(micro) ? micro : null;
+  const vsJanus = janusRatio({ sfu: r.sfu, reference: r.reference ?? null });
+  const janusNote = vsJanus
+    ? `; beside Janus (same steps): ${fmtNumber(vsJanus.sandbox)} ÷ ${fmtNumber(vsJanus.janus)} µs = ${fmtNumber(vsJanus.ratio, 2)}× Janus's CPU per packet`
+    : '';
   return [
     goal('latency-alone-p95', 'sandbox glass-to-glass latency p95, viewer alone', alone?.latencyMs?.p95 ?? null, 'ms', '<=', 80, notRun ?? (alone ? undefined : 'no phase with 0 extra subscribers')),
     goal(
@@ -32,13 +55,13 @@ export function goalsFor(r: Pick<BenchResult, 'latency' | 'sfu' | 'tokens' | 'we
       'µs',
       '<=',
       20,
-      largest
+      (largest
         ? `all sandbox CPU / packets forwarded with ${largest.extraSubscribers} extra subscribers; marginal (slope over phases) ${fmtNumber(r.sfu?.marginalCpuUsPerPacket ?? null)} µs`
         : microAtMax !== null
           ? `bench/parts/sfu.ts, largest step; marginal ${fmtNumber(r.sfu?.marginalCpuUsPerPacket ?? null)} µs`
           : r.latency
             ? 'no phase measured the SFU'
-            : 'latency part not run or failed (see Skipped)',
+            : 'latency part not run or failed (see Skipped)') + janusNote,
     ),
     goal(
       'sfu-subscribers-per-core',

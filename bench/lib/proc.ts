@@ -53,7 +53,7 @@ function allStats(): StatLine[] {
 }
 
 /** The process and all its descendants. */
-export function processTree(rootPid: number): StatLine[] {
+function processTree(rootPid: number): StatLine[] {
   const stats = allStats();
   const byParent = new Map<number, StatLine[]>();
   for (const s of stats) {

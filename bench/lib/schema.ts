@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const SummarySchema = z.object({
+const SummarySchema = z.object({
   count: z.number().int().nonnegative(),
   min: z.number(),
   max: z.number(),
@@ -15,10 +15,10 @@ export const SummarySchema = z.object({
   p99: z.number(),
 });
 
-export const HistogramBinSchema = z.object({ from: z.number(), to: z.number(), count: z.number().int().nonnegative() });
+const HistogramBinSchema = z.object({ from: z.number(), to: z.number(), count: z.number().int().nonnegative() });
 
 /** Resource use of one process over a measurement window. */
-export const ProcessUsageSchema = z.object({
+const ProcessUsageSchema = z.object({
   /** CPU time used in the window over wall time, in % of one core (200 = both cores of this box). */
   cpuPercent: z.number().nonnegative(),
   cpuSeconds: z.number().nonnegative(),
@@ -28,7 +28,7 @@ export const ProcessUsageSchema = z.object({
 });
 export type ProcessUsage = z.infer<typeof ProcessUsageSchema>;
 
-export const LatencyPhaseSchema = z.object({
+const LatencyPhaseSchema = z.object({
   /** Extra non-decoding subscribers requested for this phase. */
   extraSubscribers: z.number().int().nonnegative(),
   /** How many of them were receiving media during the window. */
@@ -54,7 +54,7 @@ export const LatencyPhaseSchema = z.object({
 });
 export type LatencyPhase = z.infer<typeof LatencyPhaseSchema>;
 
-export const LatencySectionSchema = z.object({
+const LatencySectionSchema = z.object({
   /** Which stamping code drew and read the frames (bench/harness or web/src/measure). */
   method: z.string(),
   codec: z.string(),
@@ -78,7 +78,7 @@ export const SfuSectionSchema = z.object({
   microbench: z.record(z.string(), z.unknown()).nullable(),
 });
 
-export const TokenSectionSchema = z.object({
+const TokenSectionSchema = z.object({
   selfSignedPerSec: z.number().nonnegative().nullable(),
   /** One core's share: self-signed minting runs on one thread. */
   selfSignedPerSecPerCore: z.number().nonnegative().nullable(),
@@ -96,7 +96,7 @@ export const TokenSectionSchema = z.object({
     .nullable(),
 });
 
-export const WebPageSchema = z.object({
+const WebPageSchema = z.object({
   page: z.string(),
   /** Bytes of the page's own JavaScript (entry and its chunks, IVS SDK chunk excluded), minified. */
   jsBytes: z.number().int().nonnegative(),
@@ -106,20 +106,20 @@ export const WebPageSchema = z.object({
   files: z.array(z.string()),
 });
 
-export const WebSectionSchema = z.object({
+const WebSectionSchema = z.object({
   pages: z.array(WebPageSchema),
   /** The IVS SDK chunk(s) left out of the per-page figures. */
   sdk: z.object({ files: z.array(z.string()), gzipBytes: z.number().int().nonnegative() }).nullable(),
 });
 
-export const LambdaSectionSchema = z.object({
+const LambdaSectionSchema = z.object({
   bundleBytes: z.number().int().nonnegative(),
   gzipBytes: z.number().int().nonnegative(),
   /** Fresh `node` process: time to import the bundle (module init) with the env the function gets, ms. */
   coldInitMs: SummarySchema.nullable(),
 });
 
-export const GoalSchema = z.object({
+const GoalSchema = z.object({
   id: z.string(),
   label: z.string(),
   /** null when the figure could not be measured (see `note`). */
@@ -133,7 +133,7 @@ export const GoalSchema = z.object({
 });
 export type Goal = z.infer<typeof GoalSchema>;
 
-export const MachineSchema = z.object({
+const MachineSchema = z.object({
   cpus: z.number().int().positive(),
   cpuModel: z.string(),
   memGiB: z.number().positive(),

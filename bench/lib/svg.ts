@@ -17,7 +17,7 @@ export function escapeXml(text: string): string {
 }
 
 /** Formats an axis number without float noise (0.30000000000000004 → 0.3). */
-export function fmtTick(v: number): string {
+function fmtTick(v: number): string {
   if (Number.isInteger(v)) return String(v);
   return String(Number(v.toPrecision(6)));
 }

@@ -16,10 +16,10 @@ import type { BenchResult } from '../lib/schema.js';
 
 const run = promisify(execFile);
 
-export const LAMBDA_ENTRY = 'lambda/token/handler.ts';
+const LAMBDA_ENTRY = 'lambda/token/handler.ts';
 
 /** The environment a deployed token function gets (values are shapes, not real resources). */
-export const LAMBDA_ENV: Readonly<Record<string, string>> = {
+const LAMBDA_ENV: Readonly<Record<string, string>> = {
   AWS_REGION: 'us-east-1',
   AWS_LAMBDA_FUNCTION_NAME: 'bench-token',
   STAGE_ARN: 'arn:aws:ivs:us-east-1:123456789012:stage/AbCdEfGh1234',

@@ -4,14 +4,14 @@
  * process) is grown through the phases (0, 50, 100, 200 extra). For each phase the window records the viewer's
  * latency, the sandbox process's CPU and RSS, and the packets the SFU forwarded (what all subscribers received).
  */
-import { z } from 'zod';
 import { Fleet } from '../lib/fleet.js';
 import { histogram, linearFit, summarize } from '../../web/src/measure/percentiles.js';
 import { systemCpu, UsageMonitor } from '../lib/proc.js';
 import type { LatencyPhase, LatencySection } from '../lib/schema.js';
 import { sandboxIvsClient, participantToken } from '../lib/ivs.js';
 import { HarnessPublisher, HarnessViewer, startHarnessServer } from '../harness/browser.js';
-import { startChromium, type OwnedChromium } from '../lib/chromium.js';
+import { publish, type Publisher } from '../../testkit/webrtc/publisher.js';
+import { startChromium, type OwnedChromium } from '../../testkit/chromium.js';
 
 export interface LatencyOptions {
   readonly sandboxUrl: string;
@@ -31,7 +31,7 @@ export interface LatencyOptions {
   readonly fleetWorkers: number;
   /**
    * 'chromium': a Chromium publisher stamps frames and a Chromium viewer reads them (latency and SFU cost).
-   * 'synthetic': no browser; the synthetic werift publisher (bench/clients/whip-publisher.ts) and the fleet only, so
+   * 'synthetic': no browser; the synthetic werift publisher (testkit/webrtc/publisher.ts) and the fleet only, so
    * the SFU's cost is still measured when Chromium cannot connect (latency is then not measured).
    */
   readonly mode: 'chromium' | 'synthetic';
@@ -53,23 +53,8 @@ export class ChromiumMediaError extends Error {
   override readonly name = 'ChromiumMediaError';
 }
 
-const SyntheticModule = z.object({ publish: z.function() });
-interface SyntheticPublisher {
-  connected(timeoutMs?: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** The SFU helper's synthetic werift publisher (bench/clients/whip-publisher.ts), loaded at run time. */
-export async function startSyntheticPublisher(whipUrl: string, token: string, bitrateKbps: number, fps: number): Promise<SyntheticPublisher> {
-  const url = new URL('../clients/whip-publisher.ts', import.meta.url);
-  let mod: unknown;
-  try {
-    mod = await import(url.href);
-  } catch (error) {
-    throw new Error(`bench/clients/whip-publisher.ts could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!SyntheticModule.safeParse(mod).success) throw new Error('bench/clients/whip-publisher.ts does not export publish()');
-  const publish = (mod as { publish: (o: { whipUrl: string; token: string; bitrateKbps: number; fps: number }) => Promise<SyntheticPublisher> }).publish;
+/** The test kit's synthetic werift publisher, connected. */
+async function startSyntheticPublisher(whipUrl: string, token: string, bitrateKbps: number, fps: number): Promise<Publisher> {
   const p = await publish({ whipUrl, token, bitrateKbps, fps });
   try {
     await p.connected(20_000);

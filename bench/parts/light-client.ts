@@ -11,7 +11,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { publish, type Publisher } from '../clients/whip-publisher.js';
+import { publish, type Publisher } from '../../testkit/webrtc/publisher.js';
 import { participantToken, sandboxIvsClient } from '../lib/ivs.js';
 import { CrowdChildResult, type CrowdChildConfig } from '../light/crowd-protocol.js';
 

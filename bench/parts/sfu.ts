@@ -5,7 +5,7 @@
  *
  *   benchSfu(options: SfuBenchOptions): Promise<SfuBenchOutcome>
  *
- *   - options.sandboxUrl / sandboxPid: a sandbox already started with bench/lib/sandbox.ts (its child process is what
+ *   - options.sandboxUrl / sandboxPid: a sandbox already started with testkit/sandbox.ts (its child process is what
  *     is measured, via /proc: bench/lib/proc.ts). options.stageArn: a stage on it (e.g. defaultStageArn()).
  *   - options.steps: subscriber counts measured in turn, ascending (default [0, 25, 50, 100]).
  *   - options.windowSeconds: measurement window per step (default 20); settleSeconds after each growth (default 5).
@@ -23,10 +23,11 @@
  *
  *   - The same measurement against Janus 1.1 from Debian (`apt-get install janus`), the reference the issue asks the SFU
  *     to beat: a VideoRoom with the same synthetic publisher and werift subscribers (in this process; Janus's CPU is
- *     read from /proc). Resolves null, with the reason in `onSkip`, when `janus` is not installed. Same options as
+ *     read from /proc). Resolves null, with the reason in `onSkip`, when `janus` is not installed or 127.0.0.2 is not
+ *     on `lo` (Janus's only candidate address; see JANUS_ADDRESS). Same options as
  *     benchSfu minus the sandbox ones; `section` has the same fields so both can be tabled side by side.
  *
- * The publisher is a werift client in this (bench) process sending synthetic VP8 RTP (bench/clients/whip-publisher.ts):
+ * The publisher is a werift client in this (bench) process sending synthetic VP8 RTP (testkit/webrtc/publisher.ts):
  * the SFU does not decode, so the bytes need not be a real picture, and no browser shares the two cores.
  */
 import type { z } from 'zod';
@@ -35,7 +36,7 @@ import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFile
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JanusSession, janusPublish, janusSubscribe, type JanusPublisher, type JanusSubscriber } from '../clients/janus.js';
-import { publish, type Publisher } from '../clients/whip-publisher.js';
+import { publish, type Publisher } from '../../testkit/webrtc/publisher.js';
 import { Fleet } from '../lib/fleet.js';
 import { sandboxIvsClient, participantToken } from '../lib/ivs.js';
 import { linearFit } from '../../web/src/measure/percentiles.js';
@@ -44,7 +45,7 @@ import type { SfuSectionSchema } from '../lib/schema.js';
 
 export interface SfuBenchOptions {
   readonly sandboxUrl: string;
-  /** The sandbox child process (bench/lib/sandbox.ts): its CPU and RSS are what is measured. */
+  /** The sandbox child process (testkit/sandbox.ts): its CPU and RSS are what is measured. */
   readonly sandboxPid: number;
   readonly stageArn: string;
   /** @default [0, 25, 50, 100] */
@@ -205,7 +206,7 @@ export interface JanusBenchOptions {
   /** HTTP API port for the Janus started here. @default 18088 */
   readonly port?: number;
   readonly log?: (line: string) => void;
-  /** Told why Janus was not measured (not installed, no LAN address). */
+  /** Told why Janus was not measured (not installed, 127.0.0.2 not on lo). */
   readonly onSkip?: (reason: string) => void;
 }
 
@@ -219,9 +220,13 @@ const JANUS_CONFIG_DIR = '/etc/janus';
 const JANUS_LIB_DIR = '/usr/lib/x86_64-linux-gnu/janus';
 
 /**
- * A Janus configuration in a temporary folder: HTTP transport on `port` only, VideoRoom only, candidates on `address`
- * (Janus, through libnice, never gathers loopback addresses; a LAN address of this machine stays on this machine).
+ * Janus's one ICE address. libnice skips 127.0.0.1 when gathering, but a second loopback address named in
+ * `ice_enforce_list` is gathered, so Janus stays on loopback and never offers a LAN address of this machine
+ * (as root, once: `ip addr add 127.0.0.2/8 dev lo`).
  */
+const JANUS_ADDRESS = '127.0.0.2';
+
+/** A Janus configuration in a temporary folder: HTTP transport on `port` only, VideoRoom only, candidates on `address`. */
 function janusConfig(port: number, address: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'bench-janus-'));
   for (const f of ['janus.jcfg', 'janus.transport.http.jcfg', 'janus.plugin.videoroom.jcfg']) {
@@ -248,10 +253,9 @@ export async function benchJanus(o: JanusBenchOptions = {}): Promise<JanusBenchO
     return null;
   };
   if (spawnSync('janus', ['--version'], { stdio: 'ignore' }).error) return skip('janus is not installed (apt-get install janus)');
-  const address = Object.values(networkInterfaces())
-    .flat()
-    .find((i) => i?.family === 'IPv4' && !i.internal && !i.address.startsWith('169.254.'))?.address;
-  if (!address) return skip('no LAN IPv4 address for Janus candidates (it never uses loopback)');
+  const address = JANUS_ADDRESS;
+  const onLoopback = (networkInterfaces()['lo'] ?? []).some((i) => i.family === 'IPv4' && i.address === address);
+  if (!onLoopback) return skip(`${address} is not on lo, and Janus must stay on loopback: as root, ip addr add ${address}/8 dev lo`);
   const steps = [...(o.steps ?? [0, 25, 50, 100])].sort((a, b) => a - b);
   const windowSeconds = o.windowSeconds ?? 20;
   const settleSeconds = o.settleSeconds ?? 5;

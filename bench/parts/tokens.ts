@@ -11,7 +11,7 @@ import type { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { CreateParticipantTokenCommand } from '@aws-sdk/client-ivs-realtime';
 import { summarize, type Summary } from '../../web/src/measure/percentiles.js';
 
-export const TOKEN_BENCH_PATH = 'bench/token-bench.ts';
+const TOKEN_BENCH_PATH = 'bench/token-bench.ts';
 
 const TokenBenchResult = z.object({
   selfSignedPerSec: z.number().nonnegative(),

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { BenchResult } from '../lib/schema.js';
 
-export const WEB_BUILD_PATH = 'web/build.ts';
+const WEB_BUILD_PATH = 'web/build.ts';
 const SDK_MARKER = 'amazon-ivs-web-broadcast';
 /** Below this a file mentioning the SDK's name is our own code that imports it, not the SDK. */
 const SDK_MIN_BYTES = 100 * 1024;

@@ -31,7 +31,7 @@ export const TokenEnv = z
   });
 export type TokenEnv = z.infer<typeof TokenEnv>;
 
-export class EnvError extends Error {
+class EnvError extends Error {
   override readonly name = 'EnvError';
 }
 

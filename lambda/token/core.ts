@@ -205,7 +205,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-export function issueToApiError(issue: Issue | undefined, input: unknown, allowedFields: readonly string[]): ApiError {
+function issueToApiError(issue: Issue | undefined, input: unknown, allowedFields: readonly string[]): ApiError {
   if (issue === undefined) return ApiError.invalidRequest('request is not valid');
   const path = issue.path.map(String);
   const field = path.length > 0 ? path.join('.') : undefined;

@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { ApiError } from './errors.js';
 
 /** API Gateway lower-cases header names; the sandbox or a test may not, so look up case-insensitively. */
-export function header(event: Pick<APIGatewayProxyEventV2, 'headers'>, name: string): string | undefined {
+function header(event: Pick<APIGatewayProxyEventV2, 'headers'>, name: string): string | undefined {
   const headers = event.headers;
   if (headers === null || typeof headers !== 'object') return undefined;
   const direct = headers[name];
@@ -19,7 +19,7 @@ export function header(event: Pick<APIGatewayProxyEventV2, 'headers'>, name: str
 }
 
 /** application/json, with parameters (charset) or a +json suffix. */
-export function isJsonContentType(value: string | undefined): boolean {
+function isJsonContentType(value: string | undefined): boolean {
   if (value === undefined) return false;
   const mediaType = value.split(';')[0]?.trim().toLowerCase() ?? '';
   return mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
@@ -31,7 +31,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * The request body as a string, or undefined when there is none. Enforces `maxBytes` (413) before decoding
  * anything large, and requires a JSON Content-Type (415) when a body is present.
  */
-export function readBodyText(
+function readBodyText(
   event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded' | 'headers'>,
   maxBytes: number,
 ): string | undefined {

@@ -99,12 +99,12 @@ export function createEndpointResolver(
 }
 
 /** PKCS#8 PEM → signing key, checked to be a P-384 EC key (ES384) so a wrong secret fails loudly at first use. */
-export async function importSigningKey(pem: string): Promise<CryptoKey> {
+async function importSigningKey(pem: string): Promise<CryptoKey> {
   return importPKCS8(pem, IVS_TOKEN_ALG);
 }
 
 /** Sign IVS token claims with exactly the header IVS documents for key-pair tokens. */
-export async function signIvsToken(key: CryptoKey, claims: IvsTokenClaims, publicKeyArn: string): Promise<string> {
+async function signIvsToken(key: CryptoKey, claims: IvsTokenClaims, publicKeyArn: string): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg: IVS_TOKEN_ALG, typ: 'JWT', kid: publicKeyArn }).sign(key);
 }
 

@@ -8,7 +8,7 @@ import type { StageSummary } from '../../contracts/token-api.js';
 import { mapAwsError } from './core.js';
 import { stageIdFromArn } from '../../contracts/ids.js';
 
-export const STAGE_CACHE_TTL_MS = 5_000;
+const STAGE_CACHE_TTL_MS = 5_000;
 /** ListParticipants pages of 100: enough for IVS's largest stages, and a bound if a nextToken ever repeats. */
 const MAX_PAGES = 300;
 

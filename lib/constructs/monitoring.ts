@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
+import { CfnBudget } from 'aws-cdk-lib/aws-budgets';
 import {
   Alarm,
   AlarmStatusWidget,
@@ -10,6 +11,10 @@ import {
   TreatMissingData,
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ROLES } from '../../contracts/token-api.js';
 import type { ErrorCode } from '../../contracts/token-api.js';
@@ -19,7 +24,14 @@ export interface MonitoringProps {
   readonly tokenApi: TokenApi;
   /** Tokens issued per minute above which the abuse alarm fires. */
   readonly tokensPerMinuteThreshold: number;
+  /** Subscribed (e-mail) to an SNS topic every alarm notifies; the budget's notices go here too. */
+  readonly alarmEmail?: string;
+  /** A monthly cost budget (USD) with e-mail notices at 80 % and 100 % of it; needs alarmEmail. */
+  readonly monthlyBudgetUsd?: number;
 }
+
+/** Percentages of the budget at which AWS Budgets e-mails (actual spend). */
+const BUDGET_NOTICE_PERCENTS = [80, 100] as const;
 
 /** Error codes that mean "IVS or the API pushed back", i.e. throttling rather than a bug. */
 const THROTTLE_CODES: readonly ErrorCode[] = ['THROTTLED', 'QUOTA_EXCEEDED'];
@@ -27,6 +39,9 @@ const THROTTLE_CODES: readonly ErrorCode[] = ['THROTTLED', 'QUOTA_EXCEEDED'];
 /** A dashboard for the token API and alarms for failures, throttling and unusual token volume. */
 export class Monitoring extends Construct {
   public readonly dashboard: Dashboard;
+  /** The topic every alarm notifies (context alarmEmail). */
+  public readonly alarmTopic?: Topic;
+  public readonly budget?: CfnBudget;
   public readonly alarms: {
     readonly apiServerErrors: Alarm;
     readonly functionErrors: Alarm;
@@ -118,6 +133,12 @@ export class Monitoring extends Construct {
       }),
     };
 
+    if (props.alarmEmail !== undefined) this.alarmTopic = this.notify(props.alarmEmail);
+    if (props.monthlyBudgetUsd !== undefined) {
+      if (props.alarmEmail === undefined) throw new Error('monthlyBudgetUsd needs alarmEmail: the notices are e-mailed');
+      this.budget = this.costBudget(props.monthlyBudgetUsd, props.alarmEmail);
+    }
+
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
     this.dashboard.addWidgets(
       new GraphWidget({
@@ -176,5 +197,44 @@ export class Monitoring extends Construct {
       }),
       new AlarmStatusWidget({ title: 'Alarms', alarms: Object.values(this.alarms), width: 12 }),
     );
+  }
+
+  /** An SNS topic with an e-mail subscription, notified by every alarm when it fires and when it recovers. */
+  private notify(email: string): Topic {
+    const topic = new Topic(this, 'AlarmTopic', { displayName: 'IVS test environment alarms', enforceSSL: true });
+    topic.addSubscription(new EmailSubscription(email));
+    // A topic policy replaces SNS's default one, so CloudWatch gets its own grant: alarms of this account only.
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        actions: ['sns:Publish'],
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+        },
+      }),
+    );
+    const action = new SnsAction(topic);
+    for (const alarm of Object.values(this.alarms)) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+    return topic;
+  }
+
+  /** An AWS Budgets cost budget for the account, e-mailing at 80 % and 100 % of actual monthly spend. */
+  private costBudget(usd: number, email: string): CfnBudget {
+    return new CfnBudget(this, 'MonthlyBudget', {
+      budget: {
+        budgetType: 'COST',
+        timeUnit: 'MONTHLY',
+        budgetLimit: { amount: usd, unit: 'USD' },
+      },
+      notificationsWithSubscribers: BUDGET_NOTICE_PERCENTS.map((threshold) => ({
+        notification: { notificationType: 'ACTUAL', comparisonOperator: 'GREATER_THAN', threshold, thresholdType: 'PERCENTAGE' },
+        subscribers: [{ subscriptionType: 'EMAIL', address: email }],
+      })),
+    });
   }
 }

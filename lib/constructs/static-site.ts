@@ -26,7 +26,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../../contracts/site-config.js';
-import { contentSecurityPolicy } from '../csp.js';
+import { HSTS_MAX_AGE_SECONDS, PERMISSIONS_POLICY, contentSecurityPolicy } from '../csp.js';
 import { REPO_ROOT, repoPath, stackLogGroup, stackUuid } from '../defaults.js';
 
 export interface StaticSiteProps {
@@ -133,7 +133,7 @@ export class StaticSite extends Construct {
       comment: 'HSTS, CSP for the IVS Web Broadcast SDK, and no framing',
       securityHeadersBehavior: {
         strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(365),
+          accessControlMaxAge: Duration.seconds(HSTS_MAX_AGE_SECONDS),
           includeSubdomains: true,
           override: true,
         },
@@ -147,12 +147,7 @@ export class StaticSite extends Construct {
       },
       customHeadersBehavior: {
         customHeaders: [
-          // Camera and microphone for this origin only (the broadcaster page); nothing else.
-          {
-            header: 'Permissions-Policy',
-            value: 'camera=(self), microphone=(self), display-capture=(self), geolocation=(), payment=(), usb=()',
-            override: true,
-          },
+          { header: 'Permissions-Policy', value: PERMISSIONS_POLICY, override: true },
         ],
       },
     });

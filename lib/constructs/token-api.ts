@@ -1,6 +1,7 @@
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -29,6 +30,15 @@ export const TOKEN_METRICS = { namespace: 'IvsTestEnv', service: 'token-api' } a
 
 /** How participant tokens are minted: by IVS, or signed here with the stack's key pair. */
 export type Minting = { readonly mode: 'api' } | { readonly mode: 'self-signed'; readonly key: TokenSigningKey };
+
+/** IVS real-time service quotas: CreateParticipantToken is 50 TPS per account and region (docs/deploy.md). */
+export const CREATE_PARTICIPANT_TOKEN_TPS = 50;
+
+/** Per-route limits of the two token routes, keyed by API Gateway route key; their rates sum to the quota. */
+const TOKEN_ROUTE_THROTTLE = {
+  [`${API_ROUTES.createToken.method} ${API_ROUTES.createToken.path}`]: { rateLimit: 30, burstLimit: 60 },
+  [`${API_ROUTES.createTokenAuthenticated.method} ${API_ROUTES.createTokenAuthenticated.path}`]: { rateLimit: 20, burstLimit: 40 },
+} as const satisfies Record<string, { rateLimit: number; burstLimit: number }>;
 
 export interface TokenApiProps {
   /** The stage tokens are for; IAM is scoped to its ARN. */
@@ -92,7 +102,13 @@ export class TokenApi extends Construct {
     });
     this.handler.addToRolePolicy(
       new PolicyStatement({
-        actions: ['ivs:CreateParticipantToken', 'ivs:ListParticipants', 'ivs:DisconnectParticipant', 'ivs:GetStage'],
+        // Self-signed tokens are signed by the function itself: it never calls CreateParticipantToken then.
+        actions: [
+          ...(props.minting.mode === 'api' ? ['ivs:CreateParticipantToken'] : []),
+          'ivs:ListParticipants',
+          'ivs:DisconnectParticipant',
+          'ivs:GetStage',
+        ],
         resources: [props.stage.stageArn],
       }),
     );
@@ -140,6 +156,13 @@ export class TokenApi extends Construct {
       },
     });
     this.url = this.api.apiEndpoint;
+    // Token routes get their own limits (API Gateway throttles per route within the stage limit): public viewers can't
+    // use up what publishers need, and together they stay inside CreateParticipantToken's 50 TPS.
+    const cfnStage = this.apiStage.node.defaultChild as CfnStage;
+    // RouteSettings is a JSON map in CloudFormation: the keys go through as written, hence PascalCase.
+    cfnStage.routeSettings = Object.fromEntries(
+      Object.entries(TOKEN_ROUTE_THROTTLE).map(([routeKey, t]) => [routeKey, { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit }]),
+    );
 
     const integration = new HttpLambdaIntegration('TokenHandler', this.handler);
     const authorizer: HttpUserPoolAuthorizer = props.auth.authorizerFor(props.client);

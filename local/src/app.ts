@@ -8,6 +8,7 @@
  *   *    /api/*                                         lambda/'s token API through an API Gateway v2 adapter
  *   POST /whip[/publish/{jti}], POST /whip/subscribe/{id}, DELETE .../sessions/*  media plane (local/src/media)
  *   GET  /config.json, GET /*                           pages
+ * CORS (local/src/cors.ts): media and events any origin, token API an allow-list, IVS API and pages none.
  */
 import { createPublicKey, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -16,17 +17,21 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { tokenApiPlugin } from './api-adapter/routes.js';
 import { type SandboxConfig, type SandboxOptionsInput, parseSandboxOptions } from './config.js';
+import { registerCors } from './cors.js';
 import { EventsHub } from './events/hub.js';
 import { recordMediaErrors } from './events/media-errors.js';
 import { eventsPlugin } from './events/routes.js';
+import { clientErrorHandler, frameworkErrors, isIvsApiRequest } from './framework-errors.js';
 import { errorHandler, notFoundHandler } from './http-errors.js';
 import { ivsApiPlugin } from './ivs-api/routes.js';
 import { IvsStore } from './ivs-api/store.js';
+import { parseNetworkSpec } from './media/network.js';
 import { registerMedia as registerSfu } from './media/plugin.js';
 import type { MediaDeps, MediaPlane } from './media/types.js';
 import { type SigningKey, generateP384PrivateKeyPem, loadSigningKey } from './tokens/keys.js';
 import { createTokenMinter } from './tokens/mint.js';
 import { TokenVerifier } from './tokens/verify.js';
+import { registerHostCheck } from './security/host-check.js';
 import { webPlugin } from './web.js';
 
 /** Events messages are a token plus a little JSON; anything much larger is not a client of ours. */
@@ -91,9 +96,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     trustProxy: 'loopback',
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
+    frameworkErrors,
+    clientErrorHandler,
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  // Before any route plugin: the media, events and token API groups mark their routes for it.
+  registerCors(app, { allowedOrigins: config.allowedOrigins });
 
   const store = new IvsStore({ config, mint: createTokenMinter(signingKey), nowMs });
   const verifier = new TokenVerifier({
@@ -127,6 +136,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       ...(config.iceAddresses ? { iceAddresses: config.iceAddresses } : {}),
       maxPublishersPerStage: config.quotas.publishersPerStage,
       redirect: config.mediaRedirect,
+      ...(config.network ? { networkRules: parseNetworkSpec(config.network) } : {}),
     });
     hub.attachMedia(media);
   }
@@ -150,8 +160,20 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.addHook('preClose', async () => {
     await media?.close();
   });
+  // After @fastify/websocket's own onRequest hook, so a refused upgrade's socket is closed with the reply.
+  registerHostCheck(app, {
+    allowedHosts: config.allowedHosts,
+    reject: (request, reply, message) =>
+      isIvsApiRequest(request.method, request.url)
+        ? reply
+            .code(421)
+            .header('x-amzn-ErrorType', 'AccessDeniedException')
+            .type('application/json')
+            .send(JSON.stringify({ exceptionMessage: message, message }))
+        : reply.code(421).send({ error: { code: 'MISDIRECTED_REQUEST', message } }),
+  });
 
-  await app.register(ivsApiPlugin, { store, config });
+  await app.register(ivsApiPlugin, { store, config, nowMs });
   await app.register(eventsPlugin, { hub });
   await app.register(tokenApiPlugin, {
     config,
@@ -167,6 +189,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     stageArn: defaultStageArn,
     region: config.region,
     viewerAccess: config.viewerAccess,
+    devBearer: config.devBearer,
+    https: https !== undefined,
   });
   return app;
 }

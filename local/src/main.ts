@@ -3,7 +3,8 @@
  *
  *   npm start -- [--port 8080] [--host 127.0.0.1] [--minting api|self-signed] [--key signing-key.pem]
  *                [--region us-east-1] [--https-key key.pem --https-cert cert.pem] [--no-build | --web-root DIR]
- *                [--verbose]
+ *                [--network SPEC] [--verbose]
+ *                [--allow-origin URL ...] [--verbose]
  *
  * PORT in the environment sets the port too (the flag wins). --host 0.0.0.0 makes it reachable from phones on the LAN
  * (and the SFU offers the LAN addresses as ICE candidates); phones need HTTPS for the camera (--https-key/--https-cert).
@@ -21,6 +22,7 @@ import { z } from 'zod';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/powertools.js';
 import { MintingMode } from '../../contracts/token-api.js';
 import { DEFAULT_REGION, SandboxOptions } from './config.js';
+import { parseNetworkSpec } from './media/network.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const webBuildModule = join(repoRoot, 'web', 'build.ts');
@@ -32,7 +34,9 @@ const STRAY_HANDLE_GRACE_MS = 5000;
 
 const USAGE = `usage: npm start -- [options]
   --port N                 port to listen on (default: $PORT or 8080; 0 = any free port)
-  --host ADDR              address to listen on (default 127.0.0.1; 0.0.0.0 = reachable from the LAN)
+  --host ADDR              address to listen on (default 127.0.0.1; 0.0.0.0 = reachable from the LAN: the IVS API
+                           then verifies SigV4 and the dev identity needs a secret, both printed at start)
+  --public-url URL         a URL the sandbox is reached at (a tunnel, a DNS name): its host is accepted in Host
   --minting api|self-signed  how the token API mints: CreateParticipantToken (default) or a self-signed key
   --key FILE               PEM P-384 private key that signs the emulator's tokens (default: a new key per start)
   --region REGION          region in ARNs (default us-east-1)
@@ -56,6 +60,9 @@ const Cli = z.object({
   mediaRedirect: z.boolean(),
   build: z.boolean(),
   webRoot: z.string().min(1).optional(),
+  network: z.string().min(1).optional(),
+  publicUrl: z.url().optional(),
+  allowOrigin: SandboxOptions.shape.allowedOrigins,
 });
 
 function fail(message: string, usage = false): never {
@@ -79,6 +86,9 @@ function readArgs(): z.infer<typeof Cli> {
         'media-redirect': { type: 'boolean' },
         'no-build': { type: 'boolean' },
         'web-root': { type: 'string' },
+        network: { type: 'string' },
+        'public-url': { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -103,6 +113,9 @@ function readArgs(): z.infer<typeof Cli> {
     mediaRedirect: values['media-redirect'] ?? false,
     build: !(values['no-build'] ?? false) && values['web-root'] === undefined,
     webRoot: values['web-root'],
+    network: values.network,
+    publicUrl: values['public-url'],
+    allowOrigin: values['allow-origin'] ?? [],
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -110,6 +123,13 @@ function readArgs(): z.infer<typeof Cli> {
     fail(`--${flag}: ${issue?.message ?? 'invalid'}`, true);
   }
   if ((parsed.data.httpsKey === undefined) !== (parsed.data.httpsCert === undefined)) fail('--https-key and --https-cert go together', true);
+  if (parsed.data.network !== undefined) {
+    try {
+      parseNetworkSpec(parsed.data.network);
+    } catch (err: unknown) {
+      fail(`--network: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   return parsed.data;
 }
 
@@ -170,6 +190,9 @@ interface BannerInput {
   readonly minting: 'api' | 'self-signed';
   readonly region: string;
   readonly media: boolean;
+  readonly devBearer: string;
+  readonly sigV4?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly allowedOrigins: readonly string[];
 }
 
 /** What `npm start` prints once it listens: where the pages are and how to get tokens (never a token itself). */
@@ -191,12 +214,18 @@ function banner(b: BannerInput): string {
     ...pageLines,
     '',
     `  stage       ${b.stageArn}`,
-    `  IVS API     aws ivs-realtime list-stages --endpoint-url ${local} --region ${b.region}   (any credentials)`,
+    ...(b.sigV4
+      ? [
+          `  IVS API     AWS_ACCESS_KEY_ID=${b.sigV4.accessKeyId} AWS_SECRET_ACCESS_KEY=${b.sigV4.secretAccessKey} \\`,
+          `              aws ivs-realtime list-stages --endpoint-url ${local} --region ${b.region}   (signatures verified)`,
+        ]
+      : [`  IVS API     aws ivs-realtime list-stages --endpoint-url ${local} --region ${b.region}   (any credentials)`]),
     `  media       ${b.media ? `WHIP ${local}/whip/publish/<jti> (or ${local}/whip), subscribe ${local}/whip/subscribe/<participantId>` : 'off'}`,
+    `  CORS        media and events: any origin; token API: this origin${b.allowedOrigins.length > 0 ? `, ${b.allowedOrigins.join(', ')}` : ' only (--allow-origin URL adds one)'}`,
     '',
-    'Tokens (no login: a dev identity stands in for Cognito):',
+    `Tokens (no login: a dev identity stands in for Cognito; its bearer is ${b.devBearer === 'dev' ? '"dev" on loopback' : 'the secret below'}):`,
     `  viewer      npm run -s token -- --role viewer --api ${local}/api`,
-    `  publisher   npm run -s token -- --role publisher --api ${local}/api --bearer dev`,
+    `  publisher   npm run -s token -- --role publisher --api ${local}/api --bearer ${b.devBearer}`,
     `  or          curl -s -X POST ${local}/api/tokens -H 'content-type: application/json' -d '{"role":"viewer"}'`,
     ...(wildcard && b.scheme === 'http'
       ? ['', 'Phones on the LAN: browsers allow the camera only on https:// (or localhost); start with --https-key/--https-cert.']
@@ -254,11 +283,14 @@ async function main(): Promise<void> {
       minting: args.minting,
       region: args.region,
       mediaRedirect: args.mediaRedirect,
+      allowedOrigins: args.allowOrigin,
       ...(signingKeyPem !== undefined ? { signingKeyPem } : {}),
       ...(webRoot !== undefined ? { webRoot } : {}),
       ...(https ? { https } : {}),
+      ...(args.network !== undefined ? { network: args.network } : {}),
       logger: { level: args.verbose ? 'info' : 'warn' },
       ...(tokenApi ? { tokenApi } : {}),
+      ...(args.publicUrl !== undefined ? { allowedHosts: [new URL(args.publicUrl).host] } : {}),
     });
   } catch (err: unknown) {
     const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
@@ -281,6 +313,9 @@ async function main(): Promise<void> {
       minting: config.minting,
       region: config.region,
       media: media !== undefined,
+      devBearer: config.devBearer,
+      ...(config.sigV4Credentials ? { sigV4: config.sigV4Credentials } : {}),
+      allowedOrigins: config.allowedOrigins,
     }),
   );
 }

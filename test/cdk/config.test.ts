@@ -26,6 +26,7 @@ describe('settingsFromContext', () => {
       throttleBurstLimit: 100,
       tokensPerMinuteAlarmThreshold: 3000,
       logRetention: RetentionDays.TWO_WEEKS,
+      fleetTask: { cpu: 1024, memoryMiB: 2048 },
     });
   });
 
@@ -69,11 +70,23 @@ describe('settingsFromContext', () => {
     ['allowedOrigins', ['github.io'], /"github.io" is not a URL/],
     ['allowedOrigins', 42, /context "allowedOrigins": expected a list of origins/],
     ['allowedOrigins', '["https://a.github.io"', /context "allowedOrigins": not valid JSON; expected a list of origins/],
+    ['alarmEmail', 'ops-at-example', /context "alarmEmail": must be an e-mail address/],
+    ['monthlyBudgetUsd', -5, /context "monthlyBudgetUsd": must be 0 \(no budget\) or more/],
+    ['monthlyBudgetUsd', 'lots', /context "monthlyBudgetUsd": must be a number/],
+    ['monthlyBudgetUsd', '25', /context "monthlyBudgetUsd": needs alarmEmail too/],
   ])('rejects %s=%j with a message naming the key', (key, value, message) => {
     const run = from({ [key]: value });
     expect(run).toThrow(ContextError);
     expect(run).toThrow(message);
     expect(run).toThrow(/Fix it in cdk.json/);
+  });
+
+  it('alarmEmail and monthlyBudgetUsd: off by default (empty, 0), on when given (strings from -c coerced)', () => {
+    const off = from({})();
+    expect(off.alarmEmail).toBeUndefined();
+    expect(off.monthlyBudgetUsd).toBeUndefined();
+    expect(from({ alarmEmail: 'ops@example.com', monthlyBudgetUsd: '25.5' })()).toMatchObject({ alarmEmail: 'ops@example.com', monthlyBudgetUsd: 25.5 });
+    expect(from({ alarmEmail: 'ops@example.com' })()).not.toHaveProperty('monthlyBudgetUsd');
   });
 
   it('allows plain http only for localhost origins', () => {

@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
 import { addNagChecks } from '../../lib/nag.js';
+import { acknowledgements, findings, unacknowledgedPack } from './nag-findings.js';
 import { SWITCHED, synthesize, type ContextValues, type SynthesizedEnv } from './synth-env.js';
 
 const VARIANTS: ReadonlyArray<readonly [string, ContextValues]> = [
@@ -19,43 +19,6 @@ const VARIANTS: ReadonlyArray<readonly [string, ContextValues]> = [
   ['api minting, signed-in viewers', { viewerAccess: 'signed-in' }],
   ['every switch flipped', SWITCHED],
 ];
-
-interface Acknowledgement {
-  readonly path: string;
-  readonly id: string;
-  readonly reason: string;
-}
-
-/** Every acknowledgement recorded in the construct tree (Validations.of(x).acknowledge). */
-function acknowledgements(root: IConstruct): Acknowledgement[] {
-  return root.node.findAll().flatMap((c) =>
-    c.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) =>
-        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
-          path: c.node.path,
-          id: id.replace(/^annotation::/i, ''),
-          reason,
-        })),
-      ),
-  );
-}
-
-/** The pack's findings as `rule @ path` lines (readable when a test fails). */
-function findings(pack: AwsSolutionsChecks, root: IConstruct): string[] {
-  const report = pack.validateScope(root);
-  return report.violations.flatMap((v) =>
-    v.violatingResources.map((r) => `${v.severity ?? 'error'} ${v.ruleName} @ ${r.constructPath}`),
-  );
-}
-
-/** A pack that ignores every acknowledgement: what the stack would be told without them. */
-function unacknowledgedPack(): AwsSolutionsChecks {
-  const pack = new AwsSolutionsChecks();
-  // isAcknowledged is private in cdk-nag; overriding it on this instance is the only way to see raw findings.
-  Object.defineProperty(pack, 'isAcknowledged', { value: () => false });
-  return pack;
-}
 
 const envs = new Map<string, SynthesizedEnv>();
 

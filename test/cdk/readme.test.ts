@@ -34,7 +34,8 @@ describe.each(READMES)('%s', (file) => {
 
   it('documents every context key with its real default, and no other', () => {
     const table = contextTable(text);
-    const expected = Object.entries(CONTEXT_DEFAULTS).map(([key, value]) => [key, Array.isArray(value) ? JSON.stringify(value) : String(value)]);
+    // Lists and the empty string as JSON (`[]`, `""`), everything else as written.
+    const expected = Object.entries(CONTEXT_DEFAULTS).map(([key, value]) => [key, Array.isArray(value) || value === '' ? JSON.stringify(value) : String(value)]);
     expect([...table.entries()].sort()).toEqual(expected.sort());
   });
 

@@ -12,6 +12,7 @@ import type { IConstruct } from 'constructs';
 import { API_ROUTES, PUBLISHERS_GROUP, ROLES } from '../../contracts/token-api.js';
 import { SiteConfig } from '../../contracts/site-config.js';
 import { SIGN_IN_PAGES } from '../../lib/constructs/auth.js';
+import { CREATE_PARTICIPANT_TOKEN_TPS } from '../../lib/constructs/token-api.js';
 import { IVS_CONNECT_SOURCES } from '../../lib/csp.js';
 import { SWITCHED, filesUnder, synthesize, type SynthesizedEnv } from './synth-env.js';
 
@@ -81,6 +82,8 @@ function functionStatements(env: SynthesizedEnv, fn: IConstruct): Json[] {
 }
 
 const IVS_ACTIONS = ['ivs:CreateParticipantToken', 'ivs:DisconnectParticipant', 'ivs:GetStage', 'ivs:ListParticipants'];
+/** Self-signed minting signs in the function: CreateParticipantToken is not granted. */
+const SELF_SIGNED_IVS_ACTIONS = IVS_ACTIONS.filter((a) => a !== 'ivs:CreateParticipantToken');
 
 /** A real PEM block (header, base64 body, footer) or the DER prefixes of EC private keys, with or without PEM armour. */
 const KEY_MATERIAL = [
@@ -190,14 +193,17 @@ describe('2. token API', () => {
     expect(map.sourcesContent ?? []).toEqual([]);
   });
 
-  it('grants exactly the four IVS actions, on this stage only', () => {
-    for (const env of [base, switched]) {
+  it('grants exactly the IVS actions its minting mode calls, on this stage only', () => {
+    for (const [env, actions] of [
+      [base, IVS_ACTIONS],
+      [switched, SELF_SIGNED_IVS_ACTIONS],
+    ] as const) {
       const stageArn = getAtt(logicalId(env.stack.stage.stage), 'Arn');
       const ivs = functionStatements(env, env.stack.tokenApi.handler).filter((s) =>
         asArray(s.Action).some((a) => String(a).startsWith('ivs:')),
       );
       expect(ivs).toHaveLength(1);
-      expect([...asArray(ivs[0]?.Action)].sort()).toEqual(IVS_ACTIONS);
+      expect([...asArray(ivs[0]?.Action)].sort()).toEqual(actions);
       expect(ivs[0]).toMatchObject({ Effect: 'Allow', Resource: stageArn });
       // No other statement anywhere in the stack grants an IVS action on anything but the stage.
       for (const { statement } of allStatements(env)) {
@@ -244,6 +250,20 @@ describe('2. token API', () => {
     switched.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 },
     });
+  });
+
+  it('throttles public viewer tokens apart from publisher tokens, together within CreateParticipantToken\'s 50 TPS', () => {
+    const stage = Object.values(base.template.findResources('AWS::ApiGatewayV2::Stage'))[0]?.Properties as Json;
+    const routes = stage.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    expect(Object.keys(routes).sort()).toEqual(['POST /auth/tokens', 'POST /tokens']);
+    const viewer = routes['POST /tokens'];
+    const publisher = routes['POST /auth/tokens'];
+    expect(viewer?.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(publisher?.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect((viewer?.ThrottlingRateLimit ?? 0) + (publisher?.ThrottlingRateLimit ?? 0)).toBeLessThanOrEqual(CREATE_PARTICIPANT_TOKEN_TPS);
+    // The route keys are real routes of this API (a typo would silently throttle nothing).
+    const keys = Object.values(base.template.findResources('AWS::ApiGatewayV2::Route')).map((r) => (r.Properties as Json).RouteKey);
+    for (const key of Object.keys(routes)) expect(keys).toContain(key);
   });
 
   it('allows exactly the CloudFront origin plus allowedOrigins in CORS, without credentials', () => {
@@ -562,6 +582,54 @@ describe('6. monitoring', () => {
       const roles = stats.map((s) => ((s.Metric as Json).Dimensions as Json[]).find((d) => d.Name === 'role')?.Value);
       expect(roles.sort()).toEqual([...ROLES].sort());
       expect(JSON.stringify(stats)).toContain(`"minting","Value":"${minting}"`);
+    }
+  });
+
+  it('alarmEmail: one SNS topic (TLS only, CloudWatch of this account may publish) e-mails every alarm, firing and recovering', () => {
+    base.template.resourceCountIs('AWS::SNS::Topic', 0);
+    for (const a of alarms(base)) expect(a.Properties?.AlarmActions).toBeUndefined();
+
+    switched.template.resourceCountIs('AWS::SNS::Topic', 1);
+    const topic = ref(logicalId(switched.stack.monitoring.alarmTopic!));
+    switched.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: topic });
+    const all = alarms(switched);
+    expect(all).toHaveLength(5);
+    for (const a of all) {
+      expect(a.Properties?.AlarmActions).toEqual([topic]);
+      expect(a.Properties?.OKActions).toEqual([topic]);
+    }
+    const policy = Object.values(switched.template.findResources('AWS::SNS::TopicPolicy'))[0] as CfnResourceJson;
+    const statements = ((policy.Properties?.PolicyDocument as Json).Statement as Json[]);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Resource: topic,
+          Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+        }),
+      ]),
+    );
+  });
+
+  it('monthlyBudgetUsd: an AWS Budgets cost budget e-mailing alarmEmail at 80 % and 100 % of actual spend', () => {
+    base.template.resourceCountIs('AWS::Budgets::Budget', 0);
+    switched.template.resourceCountIs('AWS::Budgets::Budget', 1);
+    switched.template.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: { BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: 25, Unit: 'USD' } },
+      NotificationsWithSubscribers: [80, 100].map((threshold) => ({
+        Notification: { NotificationType: 'ACTUAL', ComparisonOperator: 'GREATER_THAN', Threshold: threshold, ThresholdType: 'PERCENTAGE' },
+        Subscribers: [{ SubscriptionType: 'EMAIL', Address: 'ops@example.com' }],
+      })),
+    });
+    // Both go with the stack: nothing of them is retained on destroy.
+    for (const type of ['AWS::Budgets::Budget', 'AWS::SNS::Topic', 'AWS::SNS::Subscription']) {
+      for (const r of Object.values(switched.template.findResources(type)) as CfnResourceJson[]) {
+        expect(r.DeletionPolicy).not.toBe('Retain');
+        expect(r.UpdateReplacePolicy).not.toBe('Retain');
+      }
     }
   });
 

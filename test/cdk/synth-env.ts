@@ -23,6 +23,8 @@ export const SWITCHED: ContextValues = {
   throttleBurstLimit: 9,
   tokensPerMinuteAlarmThreshold: 123,
   logRetentionDays: 30,
+  alarmEmail: 'ops@example.com',
+  monthlyBudgetUsd: 25,
 };
 
 export interface SynthesizedEnv {

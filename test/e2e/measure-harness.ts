@@ -3,7 +3,7 @@
  * serves them on 127.0.0.1 (a secure context, so getUserMedia works) for Chromium launched by bench/lib/chromium.ts.
  * Everything stays on loopback; no page uses an ICE server.
  */
-import { serveBundle, type BundleServer } from '../../bench/lib/bundle-server.js';
+import { serveBundle, type BundleServer } from '../../testkit/bundle-server.js';
 
 export type ServedPages = BundleServer;
 

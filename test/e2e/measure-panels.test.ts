@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { servePages, type ServedPages } from './measure-harness.js';
-import { startChromium, type OwnedChromium } from '../../bench/lib/chromium.js';
+import { startChromium, type OwnedChromium } from '../../testkit/chromium.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 let pages: ServedPages;

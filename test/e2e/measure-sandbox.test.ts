@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, watchConsole } from './helpers/chromium.js';
-import { startSandbox, type RunningSandbox } from './helpers/sandbox.js';
+import { startSandbox, type RunningSandbox } from '../../testkit/sandbox.js';
+import { builtWebRoot } from './helpers/web-root.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 let sandbox: RunningSandbox;
@@ -19,7 +20,7 @@ const artifacts = process.env['MEASURE_SCREENSHOTS'];
 
 beforeAll(async () => {
   // The sandbox in its own process (as `npm start` runs it), serving the real built pages.
-  sandbox = await startSandbox();
+  sandbox = await startSandbox({ webRoot: builtWebRoot() });
   browser = await launchChromium();
 }, 180_000);
 

@@ -88,6 +88,30 @@ describe('a broadcast seen by two viewers', () => {
     expect(first).toEqual(second);
   }), TEST_TIMEOUT_MS);
 
+  it("a viewer's layer choice takes effect on its tile, and auto brings the top layer back", step('layer choice', async () => {
+    const viewer = viewers[0]!;
+    const select = viewer.page.locator('[data-testid=tile][data-user-id="alice"] [data-testid=layer-choice]');
+    const width = () => videoMotion(viewer.page, tileOf('alice')).then((m) => m.width);
+    const full = await width();
+    await select.selectOption('low');
+    const low = await pollUntil(width, (w) => w > 0 && w < full, 'a smaller layer on the tile', WAIT_MS);
+    expect(low).toBeLessThanOrEqual(full / 2);
+    await expect(viewer.page.locator('#log-list').innerText()).resolves.toContain(
+      translate('en', 'vw.layerChosen', { user: 'alice', layer: translate('en', 'vw.layer.low') }),
+    );
+    // The other viewer keeps the full picture.
+    expect(await videoMotion(viewers[1]!.page, tileOf('alice')).then((m) => m.width)).toBe(full);
+    await select.selectOption('auto');
+    await pollUntil(width, (w) => w === full, 'the top layer again', WAIT_MS);
+    // Simulate network (sandbox only): the preset is accepted by the network lab and logged, then switched off.
+    const sim = viewer.page.locator('[data-testid=net-sim]');
+    await expect(sim.isVisible()).resolves.toBe(true);
+    await sim.selectOption('3g');
+    const applied = translate('en', 'net.applied', { preset: translate('en', 'net.preset.3g') });
+    await pollUntil(() => viewer.page.locator('#log-list').innerText(), (text) => text.includes(applied), 'the preset applied', WAIT_MS);
+    await sim.selectOption('off');
+  }), TEST_TIMEOUT_MS);
+
   it('mute and unmute on the broadcaster reach every viewer', step('mute', async () => {
     const flags = async (key: 'videoMuted' | 'audioMuted', value: string): Promise<void> => {
       for (const v of viewers) {

@@ -10,8 +10,8 @@ import {
   GetStageSessionCommand,
   ListParticipantEventsCommand,
 } from '@aws-sdk/client-ivs-realtime';
-import { publish } from '../../bench/clients/whip-publisher.js';
-import { subscribe } from '../../bench/clients/whep-subscriber.js';
+import { publish } from '../../testkit/webrtc/publisher.js';
+import { subscribe } from '../../testkit/webrtc/subscriber.js';
 import { EventsClient, type RunningSandbox, startSandbox } from './helpers.js';
 
 let sb: RunningSandbox;

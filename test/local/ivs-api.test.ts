@@ -65,7 +65,12 @@ describe('stages', () => {
     const created = await sb.ivs.send(new CreateStageCommand({ name: 'my-stage', tags: { team: 'qa' } }));
     const arn = created.stage?.arn ?? '';
     const port = new URL(sb.url).port;
-    expect(created.stage?.endpoints).toEqual({ events: `ws://127.0.0.1:${port}/events`, whip: `http://127.0.0.1:${port}/whip` });
+    expect(created.stage?.endpoints).toEqual({
+      events: `ws://127.0.0.1:${port}/events`,
+      whip: `http://127.0.0.1:${port}/whip`,
+      rtmp: 'rtmp://127.0.0.1:1935/app/',
+      rtmps: 'rtmps://127.0.0.1:443/app/',
+    });
     expect(created.stage?.tags).toEqual({ team: 'qa' });
     expect(created.participantTokens).toEqual([]);
 
@@ -407,8 +412,32 @@ describe('wire protocol details the SDK never exercises', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
     const composition = await post('/StartComposition', { body: '{}', headers: { 'content-type': 'application/json' } });
-    expect(composition.status).toBe(403);
-    expect(((await composition.json()) as { message: string }).message).toMatch(/not emulated/);
+    // Not an IAM-looking denial: the sandbox understood the call and says it leaves it out.
+    expect(composition.status).toBe(400);
+    expect(composition.headers.get('x-amzn-errortype')).toBe('ValidationException');
+    expect(((await composition.json()) as { message: string }).message).toMatch(/StartComposition is not emulated by the sandbox/);
+  });
+
+  it('looks operation names up in its own table only: prototype names are unknown operations', async () => {
+    for (const name of ['__proto__', 'hasOwnProperty', 'constructor', 'toString', 'valueOf', '__defineGetter__', 'isPrototypeOf']) {
+      const res = await post(`/${name}`, { body: '{}', headers: { 'content-type': 'application/json' } });
+      expect({ name, status: res.status, type: res.headers.get('x-amzn-errortype') }).toEqual({
+        name,
+        status: 404,
+        type: 'UnknownOperationException',
+      });
+    }
+  });
+
+  it('refuses a JSON body that is not valid UTF-8 instead of replacing the bytes', async () => {
+    const body = Buffer.concat([Buffer.from('{"name":"a'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const res = await fetch(`${sb.url}/CreateStage`, {
+      method: 'POST',
+      body,
+      headers: { authorization: SIGV4_HEADER, 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toMatch(/not valid JSON \(UTF-8\)/);
   });
 
   it('keeps serving after a burst of garbage', async () => {
@@ -417,6 +446,96 @@ describe('wire protocol details the SDK never exercises', () => {
     );
     const out = await sb.ivs.send(new ListStagesCommand({}));
     expect(out.stages?.length).toBeGreaterThan(0);
+  });
+});
+
+describe('IVS model conformance', () => {
+  const raw = (path: string, body: unknown, method = 'POST') =>
+    fetch(`${sb.url}${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { authorization: SIGV4_HEADER, 'content-type': 'application/json' },
+    });
+
+  it('accepts storageConfigurationArn "" (recording off) on CreateStage and UpdateStage, and reports it', async () => {
+    const created = await sb.ivs.send(new CreateStageCommand({ name: 'rec-off', autoParticipantRecordingConfiguration: { storageConfigurationArn: '' } }));
+    const arn = created.stage?.arn ?? '';
+    expect(created.stage?.autoParticipantRecordingConfiguration).toMatchObject({ storageConfigurationArn: '', mediaTypes: ['AUDIO_VIDEO'] });
+    const updated = await sb.ivs.send(new UpdateStageCommand({ arn, autoParticipantRecordingConfiguration: { storageConfigurationArn: '' } }));
+    expect(updated.stage?.autoParticipantRecordingConfiguration?.storageConfigurationArn).toBe('');
+    const fetched = await sb.ivs.send(new GetStageCommand({ arn }));
+    expect(fetched.stage?.autoParticipantRecordingConfiguration?.thumbnailConfiguration?.recordingMode).toBe('DISABLED');
+    const err = await errorOf(
+      sb.ivs.send(new UpdateStageCommand({ arn, autoParticipantRecordingConfiguration: { storageConfigurationArn: 'arn:aws:ivs:us-east-1:123456789012:storage-configuration/abc' } })),
+    );
+    expect(err).toMatchObject({ name: 'ValidationException', message: expect.stringContaining('does not emulate recording') });
+    await sb.ivs.send(new DeleteStageCommand({ arn }));
+  });
+
+  it('lists the rtmp and rtmps endpoints of a stage, as IVS does', async () => {
+    const { stage } = await sb.ivs.send(new GetStageCommand({ arn: sb.app.sandbox.defaultStageArn }));
+    expect(stage?.endpoints).toEqual({
+      events: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/events$/),
+      whip: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/whip$/),
+      rtmp: 'rtmp://127.0.0.1:1935/app/',
+      rtmps: 'rtmps://127.0.0.1:443/app/',
+    });
+  });
+
+  it('takes participant ids with an underscore on DisconnectParticipant (ParticipantTokenId pattern)', async () => {
+    const stageArn = sb.app.sandbox.defaultStageArn;
+    // Well-formed but unknown: the pattern passes, so the answer is not-found rather than a validation error.
+    const err = await errorOf(sb.ivs.send(new DisconnectParticipantCommand({ stageArn, participantId: 'abc_DEF-123' })));
+    expect(err).toMatchObject({ name: 'ResourceNotFoundException', status: 404 });
+    const bad = await errorOf(sb.ivs.send(new DisconnectParticipantCommand({ stageArn, participantId: 'has space' })));
+    expect(bad).toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('refuses the reserved aws: tag prefix on create, tag and untag', async () => {
+    const resourceArn = sb.app.sandbox.defaultStageArn;
+    for (const call of [
+      () => sb.ivs.send(new CreateStageCommand({ tags: { 'aws:owner': 'x' } })),
+      () => sb.ivs.send(new TagResourceCommand({ resourceArn, tags: { 'AWS:cloudformation:stack-name': 'x' } })),
+      () => sb.ivs.send(new UntagResourceCommand({ resourceArn, tagKeys: ['aws:owner'] })),
+    ]) {
+      const err = await errorOf(call());
+      expect(err).toMatchObject({ name: 'ValidationException', message: expect.stringContaining('reserved prefix aws:') });
+    }
+  });
+
+  it('stores prototype-named tag keys as plain data and never answers from the object prototype', async () => {
+    const resourceArn = sb.app.sandbox.defaultStageArn;
+    // Raw JSON: `__proto__` must arrive as an own member, which JSON.stringify of an object literal can't express.
+    const tagged = await fetch(`${sb.url}/tags/${encodeURIComponent(resourceArn)}`, {
+      method: 'POST',
+      body: '{"tags":{"__proto__":"p","constructor":"c","toString":"t"}}',
+      headers: { authorization: SIGV4_HEADER, 'content-type': 'application/json' },
+    });
+    expect(tagged.status).toBe(200);
+    const listed = await fetch(`${sb.url}/tags/${encodeURIComponent(resourceArn)}`, { headers: { authorization: SIGV4_HEADER } });
+    const text = await listed.text();
+    expect(text).toContain('"__proto__":"p"');
+    const tags = (JSON.parse(text) as { tags: Record<string, unknown> }).tags;
+    expect(Object.entries(tags)).toEqual(expect.arrayContaining([['__proto__', 'p'], ['constructor', 'c'], ['toString', 't']]));
+    const untag = await fetch(`${sb.url}/tags/${encodeURIComponent(resourceArn)}?tagKeys=__proto__&tagKeys=constructor&tagKeys=toString&tagKeys=hasOwnProperty`, {
+      method: 'DELETE',
+      headers: { authorization: SIGV4_HEADER },
+    });
+    expect(untag.status).toBe(200);
+    const after = (await (await fetch(`${sb.url}/tags/${encodeURIComponent(resourceArn)}`, { headers: { authorization: SIGV4_HEADER } })).json()) as {
+      tags: Record<string, unknown>;
+    };
+    expect(Object.keys(after.tags).filter((k) => ['__proto__', 'constructor', 'toString'].includes(k))).toEqual([]);
+    // Prototype-named attributes reach the token as data too.
+    const tokenRes = await raw('/CreateParticipantToken', undefined);
+    expect(tokenRes.status).toBe(400);
+    const withAttrs = await fetch(`${sb.url}/CreateParticipantToken`, {
+      method: 'POST',
+      body: `{"stageArn":"${resourceArn}","attributes":{"__proto__":"a","constructor":"b"}}`,
+      headers: { authorization: SIGV4_HEADER, 'content-type': 'application/json' },
+    });
+    const minted = (await withAttrs.json()) as { participantToken: { token: string } };
+    expect(decodeJwt(minted.participantToken.token)['attributes']).toEqual(JSON.parse('{"__proto__":"a","constructor":"b"}'));
   });
 });
 

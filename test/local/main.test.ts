@@ -122,6 +122,9 @@ describe('npm start', () => {
     const bad = run([], { PORT: 'eighty' });
     expect((await bad.exited).code).toBe(2);
     expect(bad.stderr).toContain('--port');
+    const network = run(['--no-build', '--network', 'viewer:loss=500']);
+    expect((await network.exited).code).toBe(2);
+    expect(network.stderr).toMatch(/--network: .*lossPercent/);
   }, 90_000);
 
   it('--help prints the usage and exits 0', async () => {

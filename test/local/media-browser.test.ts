@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateStageCommand, DeleteStageCommand, DisconnectParticipantCommand } from '@aws-sdk/client-ivs-realtime';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../bench/lib/chromium.js';
+import { launchChromium } from '../../testkit/chromium.js';
 import { type MediaSandbox, startMediaSandbox } from './media-fixtures.js';
 
 /** What the pages expose on `window` (set by the scripts below). */

@@ -5,8 +5,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { publish } from '../../bench/clients/whip-publisher.js';
-import { subscribe } from '../../bench/clients/whep-subscriber.js';
+import { publish } from '../../testkit/webrtc/publisher.js';
+import { subscribe } from '../../testkit/webrtc/subscriber.js';
 import { type MediaSandbox, startMediaSandbox } from './media-fixtures.js';
 
 const CYCLES = 200;

@@ -5,10 +5,10 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateStageCommand, DeleteStageCommand, DisconnectParticipantCommand } from '@aws-sdk/client-ivs-realtime';
-import { createClientPeer, OPUS, VP8 } from '../../bench/clients/client-peer.js';
-import { postOffer } from '../../bench/clients/signaling.js';
-import { publish } from '../../bench/clients/whip-publisher.js';
-import { subscribe, type Subscriber } from '../../bench/clients/whep-subscriber.js';
+import { createClientPeer, OPUS, VP8 } from '../../testkit/webrtc/peer.js';
+import { postOffer } from '../../testkit/webrtc/signaling.js';
+import { publish } from '../../testkit/webrtc/publisher.js';
+import { subscribe, type Subscriber } from '../../testkit/webrtc/subscriber.js';
 import { registerMedia } from '../../local/src/media/plugin.js';
 import type { MediaEventSink, VerifiedParticipant } from '../../local/src/media/types.js';
 import { type MediaSandbox, startMediaSandbox } from './media-fixtures.js';
@@ -166,7 +166,7 @@ describe('forwarding', () => {
     const peer = await createClientPeer({ audio: [OPUS()], video: [VP8()] });
     peer.pc.addTransceiver('audio', { direction: 'recvonly' });
     peer.pc.addTransceiver('video', { direction: 'recvonly' });
-    const answer = await postOffer(`${sb.url}/whip/subscribe/${participantId}`, t.token, await peer.offer());
+    const answer = await postOffer(`${sb.url}/whip/subscribe/${participantId}`, await peer.offer(), { token: t.token });
     await peer.pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     await eventually('the subscriber to connect', () => sb.media.stats().subscribers === 1 && events.includes(`subscribeStarted ${t.participantId} ${participantId}`));
     await peer.close(); // sockets gone, nothing said to the server

@@ -51,8 +51,13 @@ describe('WHIP publish', () => {
     const candidates = res.body.split('\r\n').filter((l) => l.startsWith('a=candidate:'));
     expect(candidates.length).toBeGreaterThan(0);
     for (const c of candidates) expect(c.split(' ')[4]).toBe('127.0.0.1');
-    // Nothing the SFU does not forward: no header extensions, no transport-cc, no RTX.
-    expect(res.body).not.toMatch(/a=extmap:|transport-cc|goog-remb|rtx\//i);
+    // Nothing the SFU does not forward: no header extensions, no transport-cc, no RTX; goog-remb for its feedback.
+    expect(res.body).not.toMatch(/a=extmap:|transport-cc|rtx\//i);
+    expect(res.body).toMatch(/a=rtcp-fb:\d+ goog-remb/);
+    // The encoder starts at the preset's cap, not Chromium's 300 kbit/s (docs/sfu.md).
+    const vp8 = /a=rtpmap:(\d+) VP8\/90000/.exec(res.body)?.[1];
+    expect(res.body).toContain(`a=fmtp:${vp8} x-google-start-bitrate=2500`);
+    expect(res.body.match(/x-google-start-bitrate/g)).toHaveLength(1); // video only
     expect(res.body).toMatch(/a=rtcp-fb:\d+ nack pli/);
     expect(res.body).toMatch(/a=rtpmap:\d+ VP8\/90000/);
     expect(res.body).toMatch(/a=rtpmap:\d+ opus\/48000/);

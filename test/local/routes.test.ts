@@ -27,7 +27,14 @@ let sb: RunningSandbox;
 let stageArn: string;
 
 beforeAll(async () => {
-  sb = await startSandbox({ media: true, iceAddresses: ['127.0.0.1'], nowMs: () => clockMs, events: { countsIntervalMs: 0, helloTimeoutMs: 200 } });
+  // The LAN names the tests call it by are names it was given (as --host/--public-url would): see the DNS-rebinding guard.
+  sb = await startSandbox({
+    media: true,
+    iceAddresses: ['127.0.0.1'],
+    nowMs: () => clockMs,
+    events: { countsIntervalMs: 0, helloTimeoutMs: 200 },
+    allowedHosts: ['192.168.1.20', 'my-laptop.local'],
+  });
   stageArn = sb.app.sandbox.defaultStageArn;
 });
 afterAll(async () => {
@@ -181,9 +188,25 @@ describe('token API mount (/api)', () => {
   });
 
   it('stands in a dev identity for Cognito: publisher tokens from /auth/tokens, not from /tokens', async () => {
-    const pub = await inject({ method: 'POST', url: '/api/auth/tokens', headers: { 'content-type': 'application/json' }, payload: { role: 'publisher' } });
+    const pub = await inject({
+      method: 'POST',
+      url: '/api/auth/tokens',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer dev' },
+      payload: { role: 'publisher' },
+    });
     expect(pub.statusCode).toBe(201);
     expect(CreateTokenResponse.parse(pub.json())).toMatchObject({ userId: 'dev-broadcaster', capabilities: ['PUBLISH', 'SUBSCRIBE'] });
+
+    // Like API Gateway's JWT authorizer: no bearer, a wrong one or another scheme is 401 before the handler runs.
+    for (const authorization of [undefined, 'Bearer garbage', 'Basic ZGV2OmRldg==']) {
+      const denied = await inject({
+        method: 'POST',
+        url: '/api/auth/tokens',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        payload: { role: 'publisher' },
+      });
+      expect({ authorization, status: denied.statusCode, body: denied.json() }).toEqual({ authorization, status: 401, body: { message: 'Unauthorized' } });
+    }
 
     const anon = await inject({ method: 'POST', url: '/api/tokens', headers: { 'content-type': 'application/json' }, payload: { role: 'publisher' } });
     expect(anon.statusCode).toBe(401);
@@ -192,7 +215,7 @@ describe('token API mount (/api)', () => {
     const notMine = await inject({
       method: 'POST',
       url: '/api/auth/tokens',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: 'Bearer dev' },
       payload: { role: 'publisher', userId: 'someone-else' },
     });
     expect(notMine.statusCode).toBe(403);
@@ -202,11 +225,27 @@ describe('token API mount (/api)', () => {
     const t = await mint(['SUBSCRIBE'], 60, 'kicked');
     const page = new EventsClient(sb.url);
     await page.join(t.token);
-    const res = await inject({ method: 'DELETE', url: `/api/participants/${t.participantId}`, headers: { 'content-type': 'application/json' }, payload: { reason: 'spam' } });
+    // The authorizer's answer without the dev identity's bearer: nobody is disconnected.
+    for (const authorization of [undefined, 'Bearer garbage', 'Basic ZGV2OmRldg==', 'dev', 'Bearer dev extra']) {
+      const denied = await inject({
+        method: 'DELETE',
+        url: `/api/participants/${t.participantId}`,
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        payload: { reason: 'spam' },
+      });
+      expect({ authorization, status: denied.statusCode, body: denied.json() }).toEqual({ authorization, status: 401, body: { message: 'Unauthorized' } });
+    }
+    expect(sb.app.sandbox.store.isRevoked(stageArn, t.participantId)).toBe(false);
+    const res = await inject({
+      method: 'DELETE',
+      url: `/api/participants/${t.participantId}`,
+      headers: { 'content-type': 'application/json', authorization: 'Bearer dev' },
+      payload: { reason: 'spam' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ participantId: t.participantId, disconnected: true });
     expect(await page.nextOf('disconnected')).toMatchObject({ reason: 'disconnectedByApi', message: expect.stringContaining('spam') });
-    const missing = await inject({ method: 'DELETE', url: '/api/participants/nobodyAtAll' });
+    const missing = await inject({ method: 'DELETE', url: '/api/participants/nobodyAtAll', headers: { authorization: 'Bearer dev' } });
     expect(missing.statusCode).toBe(404);
   });
 
@@ -254,10 +293,22 @@ describe('token API variants', () => {
   it('viewerAccess=signed-in: viewers get a dev viewer identity that cannot mint publisher tokens', async () => {
     const own = await startSandbox({ viewerAccess: 'signed-in' });
     try {
-      const viewer = await own.app.inject({ method: 'POST', url: '/api/tokens', headers: { 'content-type': 'application/json' }, payload: { role: 'viewer' } });
+      const anonymous = await own.app.inject({ method: 'POST', url: '/api/tokens', headers: { 'content-type': 'application/json' }, payload: { role: 'viewer' } });
+      expect(anonymous.statusCode).toBe(401);
+      const viewer = await own.app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer dev' },
+        payload: { role: 'viewer' },
+      });
       expect(viewer.statusCode).toBe(201);
       expect(viewer.json()).toMatchObject({ userId: 'dev-viewer' });
-      const pub = await own.app.inject({ method: 'POST', url: '/api/tokens', headers: { 'content-type': 'application/json' }, payload: { role: 'publisher' } });
+      const pub = await own.app.inject({
+        method: 'POST',
+        url: '/api/tokens',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer dev' },
+        payload: { role: 'publisher' },
+      });
       expect(pub.statusCode).toBe(403);
       const cfg = SiteConfig.parse((await own.app.inject({ method: 'GET', url: '/config.json' })).json());
       expect(cfg.viewerAccess).toBe('signed-in');
@@ -295,13 +346,14 @@ describe('/config.json', () => {
       region: 'us-east-1',
       stageArn,
       viewerAccess: 'public',
+      sandboxBearer: 'dev',
     });
   });
 
-  it('refuses to echo a Host that is not host[:port]', async () => {
+  it('refuses to echo a Host that is not host[:port] (nor a name of the sandbox)', async () => {
     const res = await inject({ method: 'GET', url: '/config.json', headers: { host: 'evil.com/<script>' } });
-    expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    expect(res.statusCode).toBe(421);
+    expect(res.json()).toMatchObject({ error: { code: 'MISDIRECTED_REQUEST' } });
   });
 });
 

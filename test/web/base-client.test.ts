@@ -49,6 +49,14 @@ class FakeClient extends BaseStageClient {
     return { at: 0, streams: [] };
   }
 
+  layerCalls: [string, string][] = [];
+  protected async applyPreferredLayer(participantId: string, choice: string): Promise<void> {
+    this.layerCalls.push([participantId, choice]);
+  }
+  choiceOf(participantId: string): string | undefined {
+    return this.layerChoices.get(participantId);
+  }
+
   // The transport's callbacks, made callable from the tests.
   lose(error: StageError): void {
     this.connectionLost(error);
@@ -228,10 +236,23 @@ describe('BaseStageClient reconnect', () => {
     let now = NOW + 1_000;
     const client = fresh({ now: () => now });
     await client.join(subscribeOnly);
+    const states = record(client, StageClientEvent.ConnectionStateChanged);
     now = NOW + 61 * 60_000;
     client.lose(StageError.networkLost('ws closed'));
     await until(() => client.state === ConnectionState.Failed);
     expect(client.connects).toBe(1);
+    // Its own message: not "network lost, will reconnect", not the join-time "expired".
+    expect(states.at(-1)?.error?.reason).toBe('tokenExpiredAtReconnect');
+  });
+
+  it('does not retry a request refused by CORS or a blocked private-network request', async () => {
+    for (const kind of ['cors', 'privateNetwork'] as const) {
+      const client = fresh();
+      await client.join(subscribeOnly);
+      client.lose(StageError.fromUnreachable({ kind, server: 'http://127.0.0.1:8080', page: 'https://you.github.io' }, 'subscribe'));
+      expect(client.state).toBe(ConnectionState.Failed);
+      expect(client.connects).toBe(1);
+    }
   });
 
   it('does not retry an error no reconnect can cure', async () => {
@@ -334,10 +355,27 @@ describe('BaseStageClient participants, counts and mute', () => {
     const logs = record(client, StageClientEvent.Log);
     await client.join(subscribeOnly);
     await client.leave();
-    expect(logs.map((l) => l.message).filter((m) => m.startsWith('connection '))).toEqual([
-      'connection idle -> connecting',
-      'connection connecting -> connected',
-      'connection connected -> disconnected',
+    // Catalogue ids and "@id" params: the page shows each line in its own language (web/src/ui/event-log.ts).
+    expect(logs.filter((l) => l.id === 'log.driver.transition').map((l) => l.params)).toEqual([
+      { from: '@state.idle', to: '@state.connecting' },
+      { from: '@state.connecting', to: '@state.connected' },
+      { from: '@state.connected', to: '@state.disconnected' },
+    ]);
+  });
+});
+
+describe('setPreferredLayer', () => {
+  it('keeps a pinned choice per publisher, forgets it on auto, and tells the transport each time', async () => {
+    const c = new FakeClient(token());
+    await c.setPreferredLayer('pub-1', 'low');
+    await c.setPreferredLayer('pub-2', 'high');
+    expect([c.choiceOf('pub-1'), c.choiceOf('pub-2')]).toEqual(['low', 'high']);
+    await c.setPreferredLayer('pub-1', 'auto');
+    expect(c.choiceOf('pub-1')).toBeUndefined();
+    expect(c.layerCalls).toEqual([
+      ['pub-1', 'low'],
+      ['pub-2', 'high'],
+      ['pub-1', 'auto'],
     ]);
   });
 });

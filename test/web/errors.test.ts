@@ -21,6 +21,8 @@ describe('StageError.fromSandbox', () => {
     UNSUPPORTED_MEDIA_TYPE: 'serverRejected',
     TOKEN_REVOKED: 'disconnectedByServer',
     TOKEN_WRONG_PARTICIPANT: 'tokenRejected',
+    PARTICIPANT_NOT_FOUND: 'serverRejected',
+    BAD_REQUEST: 'serverRejected',
   };
 
   it.each([...SANDBOX_ERROR_CODES])('maps %s to the reason a page explains', (code) => {
@@ -60,6 +62,11 @@ describe('StageError factories', () => {
       [StageError.stageNotFound(), 'stageNotFound', { detail: 'stage not found' }],
       [StageError.disconnectedByServer('api'), 'disconnectedByServer', { detail: 'api' }],
       [StageError.networkLost('ws closed'), 'networkLost', { detail: 'ws closed' }],
+      [StageError.tokenExpiredAtReconnect(new Date(Date.UTC(2026, 0, 1))), 'tokenExpiredAtReconnect', { expiredAt: '2026-01-01T00:00:00.000Z' }],
+      [StageError.fromUnreachable({ kind: 'cors', server: 'http://127.0.0.1:8080', page: 'https://p.example' }, 'publish'), 'corsRefused', { server: 'http://127.0.0.1:8080', page: 'https://p.example' }],
+      [StageError.fromUnreachable({ kind: 'privateNetwork', server: 'http://127.0.0.1:8080', page: 'https://p.example' }, 'subscribe'), 'privateNetworkBlocked', { server: 'http://127.0.0.1:8080', page: 'https://p.example' }],
+      [StageError.fromUnreachable({ kind: 'down', server: 'http://127.0.0.1:8080' }, 'publish'), 'serverUnreachable', { server: 'http://127.0.0.1:8080' }],
+      [StageError.fromUnreachable({ kind: 'cors', server: 'http://127.0.0.1:8080', page: 'file://' }, 'events'), 'eventsRefused', { server: 'http://127.0.0.1:8080' }],
       [StageError.publisherGone('bob'), 'publisherGone', { userId: 'bob' }],
       [StageError.permissionDenied(), 'permissionDenied', {}],
       [StageError.insecureContext(), 'insecureContext', {}],
@@ -75,7 +82,7 @@ describe('StageError factories', () => {
       expect(err.name).toBe('StageError');
       expect(err.reason).toBe(reason);
       expect(err.params).toEqual(params);
-      expect(err.retryable).toBe(reason === 'networkLost' || reason === 'tokenInUse');
+      expect(err.retryable).toBe(reason === 'networkLost' || reason === 'serverUnreachable' || reason === 'tokenInUse');
     }
   });
 

@@ -84,3 +84,34 @@ describe('matchesFilter', () => {
     expect(matchesFilter(e, 'error', 'attempt', e.text)).toBe(false);
   });
 });
+
+describe('one language per page', () => {
+  it('"@id" params are shown translated; the English text and the export keep the stable code', async () => {
+    const { localParams } = await import('../../web/src/ui/event-log.js');
+    const { translate } = await import('../../web/src/i18n/index.js');
+    const params = { from: '@state.connecting', to: '@state.connected' };
+    expect(translate('zh-TW', 'log.driver.transition', localParams(params, 'zh-TW'))).toBe(`連線 ${translate('zh-TW', 'state.connecting')} → 已連線`);
+    expect(translate('en', 'log.driver.transition', localParams(params, 'en'))).toBe(`connection ${translate('en', 'state.connecting')} -> connected`);
+    // Unknown "@" values and plain values pass through unchanged.
+    expect(localParams({ user: '@nobody', n: 3 }, 'en')).toEqual({ user: '@nobody', n: 3 });
+
+    const log = new EventLogModel(10, clock(T0));
+    log.add('info', 'stage', 'connection x', 'log.driver.transition', params);
+    const exported = JSON.parse(log.toJSON()) as { entries: Array<Record<string, unknown>> };
+    expect(exported.entries[0]).toMatchObject({ code: 'log.driver.transition', id: 'log.driver.transition', params });
+    expect(typeof exported.entries[0]?.['shown']).toBe('string');
+  });
+
+  it('every driver and page log id exists in both languages and leaves no placeholder unfilled', async () => {
+    const { catalogue, translate } = await import('../../web/src/i18n/index.js');
+    const ids = Object.keys(catalogue).filter((id) => id.startsWith('log.driver.') || id.startsWith('log.autoplay.') || id.startsWith('log.disconnect.'));
+    expect(ids.length).toBeGreaterThan(20);
+    for (const id of ids) {
+      const entry = catalogue[id as keyof typeof catalogue] as Record<string, string>;
+      expect(entry['zh-TW']).toBeTruthy();
+      expect(entry['en']).toBeTruthy();
+      expect(entry['zh-TW']).not.toBe(entry['en']);
+      expect(translate('zh-TW', id as keyof typeof catalogue, {})).toBeTruthy();
+    }
+  });
+});

@@ -27,7 +27,7 @@ import {
 } from 'werift';
 import { createLightPeer, H264, OPUS, VP8, watchRemoteEnd } from './peer.js';
 import { installRtpTap, payloadTypesOf, ReceiveStream } from './rtp-tap.js';
-import { deleteSession, postSdp } from './signal.js';
+import { deleteSession, postOffer } from '../webrtc/signaling.js';
 
 export interface LightSubscribeOptions {
   /** `{whip_url}/subscribe/{publisherParticipantId}` (mediaUrlsOf(token).subscribe(id)). */
@@ -260,8 +260,12 @@ export async function subscribeLight(o: LightSubscribeOptions): Promise<LightSub
   let sessionUrl: string | null = null;
   let redirects = 0;
   try {
-    const answer = await postSdp(o.url, o.token, await peer.offer(), Math.max(1, timeoutMs - (performance.now() - startMs)));
-    sessionUrl = answer.location;
+    const answer = await postOffer(o.url, await peer.offer(), {
+      token: o.token,
+      timeoutMs: Math.max(1, timeoutMs - (performance.now() - startMs)),
+      locationOptional: true,
+    });
+    sessionUrl = answer.sessionUrl;
     redirects = answer.redirects;
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     const dtls = pc.dtlsTransports[0];
@@ -290,7 +294,7 @@ export async function subscribeLight(o: LightSubscribeOptions): Promise<LightSub
   } catch (error: unknown) {
     rtcp?.stop();
     removeTap?.();
-    if (sessionUrl) await deleteSession(sessionUrl, o.token);
+    if (sessionUrl) await deleteSession(sessionUrl, o.token).catch(() => undefined);
     await peer.close();
     throw error;
   }
@@ -370,7 +374,7 @@ export async function subscribeLight(o: LightSubscribeOptions): Promise<LightSub
       closing = true;
       rtcp?.stop();
       // Even after a failure: the server may still hold the session until its own sweep.
-      if (sessionUrl) await deleteSession(sessionUrl, o.token);
+      if (sessionUrl) await deleteSession(sessionUrl, o.token).catch(() => undefined);
       removeTap?.();
       await peer.close();
       resolveEnded('closed');

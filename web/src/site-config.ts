@@ -1,6 +1,6 @@
 /**
  * config.json, fetched next to the page (relative URL, so any host and base path work) and validated with the
- * contract's SiteConfig. No file means paste mode (GitHub Pages, a plain file server); a broken file also falls back
+ * contract's SiteConfig. No file means paste mode (GitHub Pages, a plain file server, pages opened from disk); a broken file also falls back
  * to paste mode, with the reason shown.
  */
 import { SiteConfig } from '../../contracts/site-config.js';
@@ -15,6 +15,8 @@ export async function loadSiteConfig(
   fetchFn: typeof fetch = (input, init) => fetch(input, init),
 ): Promise<ConfigState> {
   const url = new URL('config.json', base);
+  // Opened from disk (the portable build): there is no server to name a backend, and fetch cannot read file: URLs.
+  if (url.protocol === 'file:') return { kind: 'paste', config: null };
   let res: Response;
   try {
     res = await fetchFn(url.href, { cache: 'no-store', headers: { Accept: 'application/json' } });
@@ -32,7 +34,7 @@ export async function loadSiteConfig(
   return parseSiteConfig(json);
 }
 
-export function parseSiteConfig(json: unknown): ConfigState {
+function parseSiteConfig(json: unknown): ConfigState {
   const parsed = SiteConfig.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

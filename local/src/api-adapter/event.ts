@@ -3,6 +3,7 @@
  * request; and the mapping of the function's result back to an HTTP response, following API Gateway's rules.
  * This is what makes the sandbox run lambda/'s handler through the same code path as in AWS.
  */
+import { isUtf8 } from 'node:buffer';
 import type {
   APIGatewayEventRequestContextJWTAuthorizer,
   APIGatewayProxyEventV2,
@@ -79,7 +80,8 @@ function joinHeader(value: string | string[] | undefined): string | undefined {
 
 function queryParameters(raw: string): Record<string, string> | undefined {
   if (raw === '') return undefined;
-  const out: Record<string, string> = {};
+  // Null prototype: a parameter named `constructor` or `__proto__` is data, not a lookup into Object.prototype.
+  const out = Object.create(null) as Record<string, string>;
   for (const [key, value] of new URLSearchParams(raw)) {
     // API Gateway joins repeated query parameters with commas.
     out[key] = out[key] === undefined ? value : `${out[key]},${value}`;
@@ -96,7 +98,7 @@ export function buildApiGatewayEvent(
   route: MatchedApiRoute,
   claims?: JwtClaims,
 ): APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer {
-  const headers: Record<string, string> = {};
+  const headers = Object.create(null) as Record<string, string>;
   let cookies: string[] | undefined;
   for (const [name, value] of Object.entries(req.headers)) {
     const lower = name.toLowerCase();
@@ -115,7 +117,8 @@ export function buildApiGatewayEvent(
   let isBase64Encoded = false;
   if (req.body !== undefined && req.body.length > 0) {
     const type = headers['content-type'] ?? '';
-    if (TEXT_TYPES.test(type)) body = req.body.toString('utf8');
+    // Text that is not valid UTF-8 goes on as base64, so the handler refuses it instead of reading U+FFFD.
+    if (TEXT_TYPES.test(type) && isUtf8(req.body)) body = req.body.toString('utf8');
     else {
       body = req.body.toString('base64');
       isBase64Encoded = true;
@@ -191,7 +194,7 @@ export interface HttpResult {
   readonly body: Buffer;
 }
 
-export class InvalidLambdaResultError extends Error {
+class InvalidLambdaResultError extends Error {
   override readonly name = 'InvalidLambdaResultError';
 }
 

@@ -4,8 +4,9 @@
  * IVSRealTimeClient talking HTTP to this server's own emulator.
  *
  * The sandbox has no login: routes that sit behind the Cognito JWT authorizer in AWS (POST /auth/tokens,
- * DELETE /participants/{id}) get a fixed dev identity (a member of the publishers group) injected as the authorizer's
- * claims. Anyone who can reach the sandbox can mint publisher tokens: it is a local test tool.
+ * DELETE /participants/{id}) need the dev identity's bearer (`dev` on loopback, a secret printed at start otherwise)
+ * and then get a fixed dev identity (a member of the publishers group) injected as the authorizer's claims; without
+ * it they answer 401 as the authorizer would (local/src/security/dev-identity.ts).
  */
 import { Agent as HttpsAgent } from 'node:https';
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
@@ -15,21 +16,23 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLISHERS_GROUP } from '../../../contracts/token-api.js';
 import { createHandler, type TokenApiHandler } from '../../../lambda/token/app.js';
 import type { SandboxConfig } from '../config.js';
+import { corsGroup } from '../cors.js';
 import type { Origin } from '../ivs-api/store.js';
 import { originOf } from '../origin.js';
+import { UNAUTHORIZED_BODY, hasDevBearer } from '../security/dev-identity.js';
 import { type JwtClaims, buildApiGatewayEvent, lambdaContext, lookupRoute, mapLambdaResult } from './event.js';
 
-export const API_PREFIX = '/api';
+const API_PREFIX = '/api';
 
 /** The sandbox's stand-in for a signed-in Cognito broadcaster (what API Gateway's JWT authorizer would pass on). */
-export const DEV_BROADCASTER_CLAIMS: JwtClaims = {
+const DEV_BROADCASTER_CLAIMS: JwtClaims = {
   sub: 'dev-broadcaster',
   'cognito:username': 'dev-broadcaster',
   'cognito:groups': `[${PUBLISHERS_GROUP}]`,
   token_use: 'id',
 };
 /** With viewerAccess=signed-in, /tokens is behind the authorizer too: viewers get a signed-in identity outside the group. */
-export const DEV_VIEWER_CLAIMS: JwtClaims = { sub: 'dev-viewer', 'cognito:username': 'dev-viewer', 'cognito:groups': '[]', token_use: 'id' };
+const DEV_VIEWER_CLAIMS: JwtClaims = { sub: 'dev-viewer', 'cognito:username': 'dev-viewer', 'cognito:groups': '[]', token_use: 'id' };
 
 /** Larger than the handler's own limit (8 KB), so the handler, not the mount, answers oversize bodies as in AWS. */
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -63,8 +66,8 @@ export async function tokenApiPlugin(app: FastifyInstance, opts: TokenApiMountOp
     const client = new IVSRealTimeClient({
       endpoint,
       region: opts.config.region,
-      // Dummy credentials: the emulator requires a SigV4-shaped request but never checks the signature.
-      credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' },
+      // On loopback the emulator checks only the SigV4 shape (dummy credentials do); off loopback, its key pair.
+      credentials: opts.config.sigV4Credentials ?? { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' },
       // Over HTTPS the client calls this very process on loopback, whose certificate is made for the LAN name phones
       // use (self-signed, or from a local CA Node does not know): there is no one else to authenticate.
       ...(endpoint.startsWith('https:') ? { requestHandler: { httpsAgent: new HttpsAgent({ rejectUnauthorized: false }) } } : {}),
@@ -114,6 +117,9 @@ export async function tokenApiPlugin(app: FastifyInstance, opts: TokenApiMountOp
     handlers.clear();
   });
 
+  // It mints credentials: browsers may call it only from the sandbox's own origin and --allow-origin (cors.ts).
+  corsGroup(app, 'allow-list');
+
   // The handler reads and judges the body itself (size, JSON, Content-Type), as behind API Gateway.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
@@ -143,6 +149,9 @@ export async function tokenApiPlugin(app: FastifyInstance, opts: TokenApiMountOp
       route.name === 'createTokenAuthenticated' ||
       route.name === 'disconnect' ||
       (route.name === 'createToken' && opts.config.viewerAccess === 'signed-in');
+    if (behindAuthorizer && !hasDevBearer(request.headers.authorization, opts.config.devBearer)) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send(UNAUTHORIZED_BODY);
+    }
     const claims = !behindAuthorizer ? undefined : route.name === 'createToken' ? DEV_VIEWER_CLAIMS : DEV_BROADCASTER_CLAIMS;
     const event = buildApiGatewayEvent(
       {

@@ -6,6 +6,9 @@
 export const IVS_ERROR_STATUS = {
   ValidationException: 400,
   AccessDeniedException: 403,
+  // SigV4 failures (off loopback, where signatures are verified), named as AWS names them.
+  InvalidSignatureException: 403,
+  UnrecognizedClientException: 403,
   ResourceNotFoundException: 404,
   UnknownOperationException: 404,
   ConflictException: 409,
@@ -42,7 +45,15 @@ export class IvsApiError extends Error {
     return new IvsApiError('AccessDeniedException', message);
   }
   static unknownOperation(name: string): IvsApiError {
-    return new IvsApiError('UnknownOperationException', `unknown operation: ${name}`);
+    return new IvsApiError('UnknownOperationException', `unknown operation: ${name.slice(0, 100)}`);
+  }
+  /** An IVS operation the sandbox leaves out (it needs S3, channels or a second stage). */
+  static notEmulated(name: string): IvsApiError {
+    return new IvsApiError(
+      'ValidationException',
+      `${name} is not emulated by the sandbox (no recording, storage, encoder or ingest configurations, compositions or replication); ` +
+        'run it against AWS',
+    );
   }
 
   toBody(): { exceptionMessage: string; message: string } {

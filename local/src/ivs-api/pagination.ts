@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { IvsApiError } from './errors.js';
 
-export const DEFAULT_MAX_RESULTS = 50;
+const DEFAULT_MAX_RESULTS = 50;
 
 export interface Page<T> {
   readonly items: T[];

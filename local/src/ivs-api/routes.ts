@@ -1,8 +1,8 @@
 /**
  * The IVS real-time control-plane API on its own wire protocol (restJson1): `POST /<Operation>` with a JSON body,
  * tag operations on `/tags/{resourceArn}`. The unmodified `@aws-sdk/client-ivs-realtime` client and the AWS CLI work
- * against it with an endpoint override. Requests must carry a SigV4 Authorization header, but the signature is not
- * verified: any credentials work.
+ * against it with an endpoint override. Requests must carry a SigV4 Authorization header; on loopback any
+ * credentials work, off loopback the signature is verified against the key pair printed at start (sigv4.ts).
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxConfig } from '../config.js';
@@ -10,25 +10,24 @@ import { originOf } from '../origin.js';
 import { IvsApiError } from './errors.js';
 import * as S from './schemas.js';
 import { parseInput } from './schemas.js';
+import { parseAuthorization, verifySigV4 } from './sigv4.js';
 import type { IvsStore, Origin } from './store.js';
 
 /** IVS request bodies are small (the largest is a PEM key or 12 token configurations). */
 const BODY_LIMIT_BYTES = 64 * 1024;
 
-// Credential=<key>/<yyyymmdd>/<region>/ivs/aws4_request; the service's signing name is "ivs".
-const SIGV4_PATTERN =
-  /^AWS4-HMAC-SHA256 Credential=[^\s/,]+\/\d{8}\/[a-z0-9-]+\/ivs\/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$/;
-
 export interface IvsApiPluginOptions {
   readonly store: IvsStore;
   readonly config: SandboxConfig;
+  readonly nowMs: () => number;
 }
 
 type Body = Record<string, unknown>;
 type Operation = (body: Body, origin: Origin) => unknown;
 
-function operations(store: IvsStore): Record<string, Operation> {
-  return {
+/** A Map, not an object: an operation name is user input, and `__proto__` or `toString` must not find anything. */
+function operations(store: IvsStore): ReadonlyMap<string, Operation> {
+  return new Map<string, Operation>(Object.entries({
     CreateStage: (b, o) => store.createStage(parseInput(S.CreateStageInput, b), o),
     GetStage: (b, o) => store.getStage(parseInput(S.ArnInput, b).arn, o),
     ListStages: (b) => store.listStages(parseInput(S.ListInput, b)),
@@ -45,7 +44,7 @@ function operations(store: IvsStore): Record<string, Operation> {
     GetPublicKey: (b) => store.getPublicKey(parseInput(S.PublicKeyArnInput, b).arn),
     ListPublicKeys: (b) => store.listPublicKeys(parseInput(S.ListInput, b)),
     DeletePublicKey: (b) => store.deletePublicKey(parseInput(S.PublicKeyArnInput, b).arn),
-  };
+  } satisfies Record<string, Operation>));
 }
 
 /** Operations of the IVS API that the sandbox does not emulate: named, so the error says so instead of "unknown". */
@@ -83,9 +82,10 @@ function parseJsonBody(request: FastifyRequest): Body {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw.toString('utf8'));
+    // fatal: invalid UTF-8 is refused, not silently replaced with U+FFFD.
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
   } catch {
-    throw IvsApiError.validation('The request body is not valid JSON');
+    throw IvsApiError.validation('The request body is not valid JSON (UTF-8)');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw IvsApiError.validation('The request body must be a JSON object');
@@ -137,20 +137,26 @@ export async function ivsApiPlugin(app: FastifyInstance, opts: IvsApiPluginOptio
   if (opts.config.requireSigV4) {
     app.addHook('onRequest', async (request) => {
       const auth = request.headers.authorization;
-      if (typeof auth !== 'string' || !SIGV4_PATTERN.test(auth)) {
+      if (parseAuthorization(auth) === undefined) {
         throw IvsApiError.accessDenied(
           'Missing or malformed SigV4 Authorization header. Sign requests as an AWS SDK or the AWS CLI does ' +
-            '(any credentials work: the sandbox does not verify signatures).',
+            (opts.config.sigV4Credentials
+              ? '(with the access key pair the sandbox printed at start).'
+              : '(any credentials work on loopback: the sandbox does not verify signatures there).'),
         );
       }
     });
   }
+  const credentials = opts.config.sigV4Credentials;
+  // After the body is read: the signature covers its hash.
+  if (credentials) app.addHook('preHandler', async (request) => verifySigV4(request, credentials, opts.nowMs()));
 
   app.post<{ Params: { operation: string } }>('/:operation', async (request, reply) => {
     const name = request.params.operation;
-    const op = ops[name];
+    const op = ops.get(name);
     if (!op) {
-      if (NOT_EMULATED.has(name)) throw IvsApiError.accessDenied(`${name} is not emulated by the sandbox (no recording, compositions or ingest)`);
+      // A ValidationException, not AccessDenied: the call is understood and refused by the sandbox, not by IAM.
+      if (NOT_EMULATED.has(name)) throw IvsApiError.notEmulated(name);
       throw IvsApiError.unknownOperation(name);
     }
     const body = parseJsonBody(request);

@@ -31,7 +31,30 @@ export interface Origin {
   readonly ws: string;
 }
 
-export const endpointsFor = (origin: Origin) => ({ events: `${origin.ws}/events`, whip: `${origin.http}/whip` });
+const endpointsFor = (origin: Origin) => ({ events: `${origin.ws}/events`, whip: `${origin.http}/whip` });
+
+/** User-chosen keys (tags) live in null-prototype records: `__proto__` or `constructor` is data, never a lookup. */
+const plainRecord = (from?: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.assign(Object.create(null) as Record<string, string>, from);
+
+/**
+ * What IVS returns for a stage without individual participant recording: the empty storage configuration and the
+ * documented defaults of the other members (docs/sandbox.md).
+ */
+const RECORDING_OFF = {
+  storageConfigurationArn: '',
+  mediaTypes: ['AUDIO_VIDEO'],
+  thumbnailConfiguration: { targetIntervalSeconds: 60, storage: ['SEQUENTIAL'], recordingMode: 'DISABLED' },
+  recordingReconnectWindowSeconds: 0,
+  hlsConfiguration: { targetSegmentDurationSeconds: 6 },
+  recordParticipantReplicas: true,
+} as const;
+
+/** Stage endpoints as IVS lists them, RTMP/RTMPS included (the sandbox has no RTMP ingest: nothing listens there). */
+function stageEndpointsFor(origin: Origin) {
+  const host = new URL(origin.http).hostname;
+  return { ...endpointsFor(origin), rtmp: `rtmp://${host}:1935/app/`, rtmps: `rtmps://${host}:443/app/` };
+}
 
 export type ParticipantEventName =
   | 'JOINED'
@@ -170,7 +193,8 @@ export class IvsStore {
       name: stage.name,
       activeSessionId: stage.activeSession?.sessionId,
       tags: stage.tags,
-      endpoints: endpointsFor(origin),
+      autoParticipantRecordingConfiguration: RECORDING_OFF,
+      endpoints: stageEndpointsFor(origin),
     };
   }
 
@@ -179,7 +203,7 @@ export class IvsStore {
       throw IvsApiError.quota(`Stage quota exceeded: at most ${this.deps.config.quotas.stages} stages per region`);
     }
     const arn = this.arn('stage', newResourceId());
-    const stage: StageRecord = { arn, name: input.name ?? '', tags: { ...input.tags }, sessions: [], revoked: new Set() };
+    const stage: StageRecord = { arn, name: input.name ?? '', tags: plainRecord(input.tags), sessions: [], revoked: new Set() };
     this.stages.set(arn, stage);
     const participantTokens = [];
     for (const cfg of input.participantTokenConfigurations ?? []) {
@@ -444,7 +468,7 @@ export class IvsStore {
       name: input.name ?? '',
       publicKeyMaterial: input.publicKeyMaterial,
       fingerprint,
-      tags: { ...input.tags },
+      tags: plainRecord(input.tags),
       key,
     };
     this.publicKeys.set(record.arn, record);

@@ -5,11 +5,11 @@
  * (the offerer's preference order). Subscribers are then answered with that same codec (their own payload type), so
  * the RTP payload is forwarded byte for byte.
  *
- * RTCP feedback: NACK, PLI and FIR only. transport-cc is left out on purpose (negotiated with the publisher, Chromium
- * collapsed to 63–80 kbit/s in the prototype), as are goog-remb (the SFU does not estimate bandwidth) and RTX (plain
- * NACK recovered more under loss). See docs/sfu.md, Measured facts.
+ * RTCP feedback: NACK, PLI and FIR, plus goog-remb towards publishers (the SFU's congestion feedback, feedback.ts).
+ * transport-cc is left out on purpose (negotiated with the publisher, Chromium collapsed to 63–80 kbit/s in the
+ * prototype), as is RTX (plain NACK recovered more under loss). See docs/sfu.md, Measured facts.
  */
-import { RTCRtpCodecParameters, useFIR, useNACK, usePLI } from 'werift';
+import { RTCRtpCodecParameters, useFIR, useNACK, usePLI, useREMB } from 'werift';
 import { SandboxError } from '../errors.js';
 import { fmtpParameters, type MediaKind, type OfferedCodec } from './sdp.js';
 
@@ -71,7 +71,8 @@ export function toWeriftCodec(codec: ForwardedCodec, offered?: OfferedCodec): RT
     ...(codec.channels === undefined ? {} : { channels: codec.channels }),
     ...(fmtp === undefined ? {} : { parameters: fmtp }),
     ...(offered ? { payloadType: offered.payloadType } : {}),
-    rtcpFeedback: codec.kind === 'video' ? [useNACK(), usePLI(), useFIR()] : [],
+    // goog-remb only towards a publisher (it is who the SFU sends REMB to; feedback.ts).
+    rtcpFeedback: codec.kind === 'video' ? [useNACK(), usePLI(), useFIR(), ...(offered ? [] : [useREMB()])] : [],
   });
 }
 

@@ -10,6 +10,7 @@
  */
 import type { RtpPacket } from 'werift';
 import type { ForwardedCodec } from './codecs.js';
+import type { Shaper } from './network.js';
 import { RolloverTracker, type SrtpProtector } from './srtp.js';
 import type { DatagramSender } from './werift-internals.js';
 
@@ -23,6 +24,11 @@ export interface ForwardPacket {
   readonly roc: number;
 }
 
+/** Where a forwarder delivers packets: a subscriber's track, or a simulcast layer switcher (simulcast.ts). */
+export interface PacketSink {
+  send(packet: ForwardPacket): void;
+}
+
 /** Enough for NACKs within ~1–5 s of video; a power of two so `seq & mask` indexes it. */
 const NACK_HISTORY = 1024;
 /**
@@ -32,7 +38,7 @@ const NACK_HISTORY = 1024;
 export const KEYFRAME_REQUEST_INTERVAL_MS = 500;
 
 export class TrackForwarder {
-  private outputs: SubscriberTrack[] = [];
+  private outputs: PacketSink[] = [];
   private readonly rollover = new RolloverTracker();
   private readonly history: (ForwardPacket | undefined)[] | undefined;
   private lastKeyframeRequestMs = Number.NEGATIVE_INFINITY;
@@ -40,6 +46,13 @@ export class TrackForwarder {
   private keyframeRequester: (() => void) | undefined;
   /** Packets received from the publisher. */
   received = 0;
+  /** RTP bytes received (header + payload), for the uplink estimate (feedback.ts). */
+  bytesReceived = 0;
+  /** Extended highest sequence number seen, and the first one: expected = highest - first + 1. */
+  highestExtSeq = -1;
+  firstExtSeq = -1;
+  /** When the last packet arrived (performance.now()), to tell a paused simulcast layer. */
+  lastPacketMs = Number.NEGATIVE_INFINITY;
 
   constructor(readonly codec: ForwardedCodec) {
     this.history = codec.kind === 'video' ? new Array<ForwardPacket | undefined>(NACK_HISTORY) : undefined;
@@ -75,13 +88,18 @@ export class TrackForwarder {
       seq: h.sequenceNumber,
       roc: this.rollover.update(h.sequenceNumber),
     };
+    this.bytesReceived += header.length + packet.payload.length;
+    this.lastPacketMs = performance.now();
+    const ext = packet.roc * 0x10000 + packet.seq;
+    if (this.firstExtSeq < 0) this.firstExtSeq = ext;
+    if (ext > this.highestExtSeq) this.highestExtSeq = ext;
     if (this.history) this.history[packet.seq & (NACK_HISTORY - 1)] = packet;
     const outputs = this.outputs;
     for (let i = 0; i < outputs.length; i++) outputs[i]?.send(packet);
   }
 
   /** Re-sends packets a subscriber reported lost (NACK), if still in the history. */
-  retransmit(output: SubscriberTrack, lost: readonly number[]): void {
+  retransmit(output: PacketSink, lost: readonly number[]): void {
     if (!this.history) return;
     for (const seq of lost) {
       const packet = this.history[seq & (NACK_HISTORY - 1)];
@@ -89,12 +107,12 @@ export class TrackForwarder {
     }
   }
 
-  add(output: SubscriberTrack): void {
+  add(output: PacketSink): void {
     // A new array rather than push: the fan-out loop never sees the list change under it.
     this.outputs = [...this.outputs, output];
   }
 
-  remove(output: SubscriberTrack): void {
+  remove(output: PacketSink): void {
     this.outputs = this.outputs.filter((o) => o !== output);
   }
 
@@ -134,7 +152,7 @@ function withPadding(payload: Buffer, paddingSize: number): Buffer {
 }
 
 /** One subscriber's copy of one publisher track: its payload type, SSRC and SRTP context. */
-export class SubscriberTrack {
+export class SubscriberTrack implements PacketSink {
   /** ROC of the first packet sent: SRTP receivers start counting at 0 for a new SSRC (RFC 3711 section 3.3.1). */
   private baseRoc = -1;
   packetsSent = 0;
@@ -145,6 +163,8 @@ export class SubscriberTrack {
     private readonly sendDatagram: DatagramSender,
     private readonly payloadType: number,
     private readonly ssrc: number,
+    /** This subscriber's simulated downlink (network.ts); `link` undefined = unimpaired, sent directly. */
+    private readonly shaper?: Shaper,
   ) {}
 
   send(packet: ForwardPacket): void {
@@ -155,9 +175,15 @@ export class SubscriberTrack {
     packet.header.copy(header);
     header[1] = ((header[1] ?? 0) & 0x80) | this.payloadType;
     header.writeUInt32BE(this.ssrc, 8);
-    if (this.sendDatagram(this.protector.protect(header, packet.payload, roc))) {
+    const parts = this.protector.protect(header, packet.payload, roc);
+    const bytes = header.length + packet.payload.length + this.protector.tagLength;
+    if (this.shaper?.link !== undefined) {
+      this.shaper.pass(bytes, () => this.sendDatagram(parts));
       this.packetsSent++;
-      this.bytesSent += header.length + packet.payload.length + this.protector.tagLength;
+      this.bytesSent += bytes;
+    } else if (this.sendDatagram(parts)) {
+      this.packetsSent++;
+      this.bytesSent += bytes;
     }
   }
 }

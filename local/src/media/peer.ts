@@ -4,7 +4,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { RTCPeerConnection, type RTCRtpCodecParameters, type RTCRtpTransceiver } from 'werift';
+import { RTCPeerConnection, type RTCRtpCodecParameters, type RTCRtpTransceiver, useSdesMid, useSdesRTPStreamId } from 'werift';
 import { keepCandidates } from './sdp.js';
 
 /** Loopback plus this machine's LAN IPv4 addresses (what a browser on the same machine or LAN can reach). */
@@ -21,6 +21,8 @@ export interface ServerPeerOptions {
   readonly codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] };
   /** `stun:127.0.0.1:<port>` of the SFU's loopback responder (loopback-stun.ts). */
   readonly stunUrl: string;
+  /** A simulcast publisher: video needs the mid and rid header extensions to tell its layers apart. */
+  readonly simulcast?: boolean;
 }
 
 export function createServerPeer(options: ServerPeerOptions): RTCPeerConnection {
@@ -36,7 +38,8 @@ export function createServerPeer(options: ServerPeerOptions): RTCPeerConnection 
     iceAdditionalHostAddresses: addresses.filter((a) => a === '::1' || a.startsWith('127.')),
     // No header extensions at all: nothing to strip on the way in, nothing per subscriber on the way out, and no
     // transport-cc (see codecs.ts).
-    headerExtensions: { audio: [], video: [] },
+    // (Simulcast publishers: mid + rid only, which werift routes layers by; the forwarder drops them too.)
+    headerExtensions: { audio: [], video: options.simulcast ? [useSdesMid(), useSdesRTPStreamId()] : [] },
     codecs: options.codecs,
   });
 }

@@ -6,7 +6,7 @@
  *   POST   /whip/subscribe/<publisherId>  SDP offer -> 201 answer, Location: /whep/sessions/<id> (needs SUBSCRIBE)
  *   /edge/...                          the same three; with `redirect` on, the ones above answer 307 to these
  *   DELETE /whip|whep/sessions/<id>    ends the session -> 204
- *   OPTIONS                            204 with Allow / Accept-Post
+ *   OPTIONS                            204 with Allow / Accept-Post; a CORS preflight: any origin (local/src/cors.ts)
  *   PATCH  (trickle ICE, ICE restart)  405: offers must carry all candidates
  *
  * The token is checked before the body is read, so an unauthenticated client cannot make the server buffer SDP.
@@ -14,8 +14,11 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { corsGroup } from '../cors.js';
 import { SandboxError } from '../errors.js';
 import { SANDBOX_PATHS } from '../../../contracts/sandbox-protocol.js';
+import { NetworkLab } from './network.js';
+import { registerNetworkRoutes } from './network-routes.js';
 import { defaultIceAddresses } from './peer.js';
 import { MAX_SDP_BYTES } from './sdp.js';
 import { IVS_MAX_PUBLISHERS_PER_STAGE, Sfu } from './sfu.js';
@@ -54,7 +57,7 @@ function mapFastifyError(err: FastifyError): SandboxError | undefined {
 }
 
 /** The POST routes and what they do; each is also served under SANDBOX_PATHS.redirected. */
-export const MEDIA_POST_ROUTES = [
+const MEDIA_POST_ROUTES = [
   { path: SANDBOX_PATHS.whip, kind: 'publish' },
   { path: SANDBOX_PATHS.publish, kind: 'publish' },
   { path: SANDBOX_PATHS.subscribe, kind: 'subscribe' },
@@ -80,7 +83,9 @@ export function registerMedia(app: FastifyInstance, deps: MediaDeps): MediaPlane
     maxPublishersPerStage: deps.maxPublishersPerStage ?? IVS_MAX_PUBLISHERS_PER_STAGE,
     events: deps.events,
     log: app.log.child({ module: 'media' }),
+    network: new NetworkLab(deps.networkRules ?? []),
   });
+  registerNetworkRoutes(app, sfu);
   const participants = new WeakMap<FastifyRequest, VerifiedParticipant>();
   const authenticate = async (request: FastifyRequest) => {
     participants.set(request, await deps.verifyBearer(request.headers.authorization));
@@ -94,6 +99,8 @@ export function registerMedia(app: FastifyInstance, deps: MediaDeps): MediaPlane
   app.addHook('preClose', () => sfu.close());
 
   void app.register(async (scope) => {
+    // Every media route, present and future: the participant token is the credential, any origin may call.
+    corsGroup(scope, 'participant-token');
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(SDP_CONTENT_TYPE, { parseAs: 'string', bodyLimit: MAX_SDP_BYTES }, (_req, body, done) => {
       done(null, body);
@@ -118,7 +125,6 @@ export function registerMedia(app: FastifyInstance, deps: MediaDeps): MediaPlane
         .status(201)
         .header('content-type', SDP_CONTENT_TYPE)
         .header('location', sessionUrl(request, location))
-        .header('access-control-expose-headers', 'Location')
         .send(sdp);
 
     // Like IVS's global endpoint: the redirect comes before the token is looked at, and carries no body.

@@ -29,6 +29,8 @@ export interface MediaSection {
   readonly direction: Direction;
   readonly mid?: string;
   readonly codecs: readonly OfferedCodec[];
+  /** Simulcast layers the offerer sends (`a=rid:<id> send`), in offer order. */
+  readonly sendRids: readonly string[];
 }
 
 export interface ParsedOffer {
@@ -93,6 +95,7 @@ interface MutableSection {
   hasFingerprint: boolean;
   rtpmap: Map<number, { name: string; clockRate: number; channels?: number }>;
   fmtp: Map<number, string>;
+  sendRids: string[];
 }
 
 function newSection(line: string): MutableSection {
@@ -124,6 +127,7 @@ function newSection(line: string): MutableSection {
     hasFingerprint: false,
     rtpmap: new Map(),
     fmtp: new Map(),
+    sendRids: [],
   };
 }
 
@@ -158,6 +162,13 @@ function readMediaAttribute(section: MutableSection, attr: string, value: string
       if (m) section.fmtp.set(Number(m[1]), m[2] ?? '');
       break;
     }
+    case 'rid': {
+      // a=rid:<id> send|recv [params] (RFC 8851); ids are 1–16 alphanumerics here (Chromium uses short names)
+      const m = /^([A-Za-z0-9_-]{1,16}) (send|recv)\b/.exec(value);
+      if (!m) throw badSdp(`malformed rid "${truncate(value)}"`);
+      if (m[2] === 'send' && m[1] && !section.sendRids.includes(m[1])) section.sendRids.push(m[1]);
+      break;
+    }
     default:
   }
 }
@@ -182,6 +193,7 @@ function finishSection(s: MutableSection, sessionHasIce: boolean, sessionHasFing
     direction: s.direction,
     ...(s.mid === undefined ? {} : { mid: s.mid }),
     codecs,
+    sendRids: s.sendRids,
   };
 }
 
@@ -224,12 +236,56 @@ export function keepCandidates(sdp: string, allowed: ReadonlySet<string>): strin
 /**
  * Removes RTCP feedback the SFU does not implement from an answer. werift copies the offer's transport-cc and
  * goog-remb into its answer whatever codec parameters it was given; negotiated with a publisher, transport-cc made
- * Chromium collapse to 63–80 kbit/s (docs/sfu.md, Measured facts), and nobody here would answer goog-remb either.
+ * Chromium collapse to 63–80 kbit/s (docs/sfu.md, Measured facts). goog-remb stays in a publisher's answer (`keepRemb`): the SFU
+ * sends it REMB (feedback.ts); a subscriber would need abs-send-time to send REMB back, which is not negotiated.
  */
-export function stripUnsupportedFeedback(sdp: string): string {
+export function stripUnsupportedFeedback(sdp: string, keepRemb = false): string {
   const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  const unsupported = keepRemb ? /^a=rtcp-fb:\d+ transport-cc\s*$/ : /^a=rtcp-fb:\d+ (transport-cc|goog-remb)\s*$/;
   return sdp
     .split(eol)
-    .filter((line) => !/^a=rtcp-fb:\d+ (transport-cc|goog-remb)\s*$/.test(line))
+    .filter((line) => !unsupported.test(line))
     .join(eol);
+}
+
+/**
+ * Adds `x-google-start-bitrate` (kbit/s) to every video codec of an answer. Chromium starts its encoder at this rate
+ * instead of its default 300 kbit/s; at 300 kbit/s it first encodes a 720p camera at 640×360 and takes ~8 s of QP
+ * checks to climb back (measured, docs/sfu.md "Congestion feedback"), whatever REMB says afterwards.
+ */
+export function withStartBitrate(sdp: string, kbps: number): string {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  const out: string[] = [];
+  let video = false;
+  let pending: string[] = [];
+  const withFmtp = new Set<string>();
+  const flush = () => {
+    for (const pt of pending) if (!withFmtp.has(pt)) out.push(`a=fmtp:${pt} x-google-start-bitrate=${kbps}`);
+    pending = [];
+    withFmtp.clear();
+  };
+  for (const line of sdp.split(eol)) {
+    if (line.startsWith('m=')) {
+      if (video) flush();
+      video = line.startsWith('m=video ');
+    }
+    if (video) {
+      const rtpmap = /^a=rtpmap:(\d+) /.exec(line);
+      if (rtpmap?.[1]) pending.push(rtpmap[1]);
+      const fmtp = /^a=fmtp:(\d+) (.*)$/.exec(line);
+      if (fmtp?.[1]) {
+        withFmtp.add(fmtp[1]);
+        out.push(`${line};x-google-start-bitrate=${kbps}`);
+        continue;
+      }
+    }
+    out.push(line);
+  }
+  if (video) {
+    // The last section ends the SDP: its added lines go before the trailing empty line, if any.
+    const trailing = out[out.length - 1] === '' ? out.pop() : undefined;
+    flush();
+    if (trailing !== undefined) out.push(trailing);
+  }
+  return out.join(eol);
 }

@@ -7,6 +7,8 @@ import type { Capability } from '../../../contracts/token-api.js';
 import { SandboxError } from '../errors.js';
 import { matchesForwarded, pickPublisherCodec, SUPPORTED_CODECS_TEXT, toWeriftCodec, unsupportedCodec } from './codecs.js';
 import { type LoopbackStun, startLoopbackStun } from './loopback-stun.js';
+import { NetworkLab, NetworkSpecError } from './network.js';
+import type { LayerPreference } from './simulcast.js';
 import { createServerPeer } from './peer.js';
 import { parseOffer, type MediaKind, type MediaSection, type OfferedCodec, type ParsedOffer } from './sdp.js';
 import {
@@ -17,9 +19,12 @@ import {
   type SessionHooks,
   SubscriberSession,
 } from './sessions.js';
+import type { NetworkProfile, NetworkProfileUpdate } from '../../../contracts/sandbox-protocol.js';
 import type { MediaEventSink, MediaPlane, MediaStats, VerifiedParticipant } from './types.js';
 
 export const IVS_MAX_PUBLISHERS_PER_STAGE = 12;
+/** IVS real-time simulcast sends up to three layers. */
+const MAX_SIMULCAST_LAYERS = 3;
 /** From answer to DTLS connected; Chromium on loopback takes well under a second. */
 const CONNECT_TIMEOUT_MS = 20_000;
 /** No datagram nor consent check from the peer for this long: it is gone (RFC 7675 uses 30 s). */
@@ -31,6 +36,24 @@ export interface SfuOptions {
   readonly maxPublishersPerStage: number;
   readonly events: MediaEventSink;
   readonly log: FastifyBaseLogger;
+  /** Simulated links (network.ts); default: none impaired. */
+  readonly network?: NetworkLab;
+}
+
+/** Layer names lowest first: low/medium/high with three layers, low/high with two. */
+function layerName(index: number, count: number): 'low' | 'medium' | 'high' {
+  if (index === count - 1) return 'high';
+  return index === 0 ? 'low' : 'medium';
+}
+
+export interface SubscriberLayer {
+  readonly simulcast: boolean;
+  readonly preferred: LayerPreference;
+  readonly current: 'low' | 'medium' | 'high' | null;
+  readonly rid: string | null;
+  readonly switches: number;
+  readonly estimateBps: number;
+  readonly layers: readonly { name: string; rid: string; bps: number; active: boolean }[];
 }
 
 export interface SessionAnswer {
@@ -74,8 +97,10 @@ export class Sfu implements MediaPlane {
   private closing: Promise<void> | undefined;
   private stun: Promise<LoopbackStun> | undefined;
   private readonly hooks: SessionHooks;
+  readonly network: NetworkLab;
 
   constructor(private readonly options: SfuOptions) {
+    this.network = options.network ?? new NetworkLab();
     this.allowedAddresses = new Set(options.iceAddresses);
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
@@ -105,6 +130,10 @@ export class Sfu implements MediaPlane {
     if (!plan.audio && !plan.video) {
       throw new SandboxError(400, 'BAD_SDP', 'a WHIP offer must send audio or video (a=sendonly or a=sendrecv)');
     }
+    const rids = plan.video ? (sections.get('video')?.sendRids ?? []) : [];
+    if (rids.length > MAX_SIMULCAST_LAYERS) {
+      throw new SandboxError(400, 'BAD_SDP', `the offer sends ${rids.length} simulcast layers; the sandbox forwards at most ${MAX_SIMULCAST_LAYERS} (as IVS)`);
+    }
 
     // Reserve the slot before any await, so concurrent requests cannot both pass the checks.
     const stage = this.stagePublishers(p.stageArn);
@@ -118,11 +147,15 @@ export class Sfu implements MediaPlane {
         `the stage already has ${stage.size} publishers, the most it allows (IVS: ${IVS_MAX_PUBLISHERS_PER_STAGE}); subscribe instead or wait for one to stop`,
       );
     }
-    const pc = this.newPeer(stunUrl, {
-      audio: plan.audio ? [toWeriftCodec(plan.audio)] : [],
-      video: plan.video ? [toWeriftCodec(plan.video)] : [],
-    });
-    const session = new PublisherSession(p, pc, this.hooks, plan);
+    const pc = this.newPeer(
+      stunUrl,
+      {
+        audio: plan.audio ? [toWeriftCodec(plan.audio)] : [],
+        video: plan.video ? [toWeriftCodec(plan.video)] : [],
+      },
+      rids.length > 1,
+    );
+    const session = new PublisherSession(p, pc, this.hooks, plan, this.network.shaper(p, 'up'), rids.length > 1 ? rids : []);
     stage.set(p.participantId, session);
     this.sessions.set(session.id, session);
     return this.negotiate(session, () => session.negotiate(offerSdp, this.allowedAddresses));
@@ -162,7 +195,9 @@ export class Sfu implements MediaPlane {
       throw new SandboxError(400, 'BAD_SDP', `the publisher sends ${sends}; a WHEP offer must receive it (a=recvonly)`);
     }
 
-    const session = new SubscriberSession(p, this.newPeer(stunUrl, codecs), this.hooks, publisher);
+    const session = new SubscriberSession(p, this.newPeer(stunUrl, codecs), this.hooks, publisher, this.network.shaper(p, 'down'), (s, from, to) =>
+      this.options.log.info({ sessionId: s.id, participantId: s.participant.participantId, from, to }, 'simulcast layer switched'),
+    );
     publisher.subscribers.add(session);
     this.sessions.set(session.id, session);
     return this.negotiate(session, () => session.negotiate(offerSdp, this.allowedAddresses));
@@ -188,6 +223,70 @@ export class Sfu implements MediaPlane {
       if (s.participant.stageArn === stageArn) s.close('api');
     }
     this.publishers.delete(stageArn);
+  }
+
+  /** A participant's simulated network, or undefined when it has no media session. */
+  networkOf(participantId: string): NetworkProfile | undefined {
+    return this.hasSession(participantId) ? this.network.get(participantId)?.profile : undefined;
+  }
+
+  /** Changes a participant's simulated network live (404 unknown participant, 400 bad values). */
+  setNetwork(participantId: string, update: NetworkProfileUpdate): NetworkProfile {
+    if (!this.hasSession(participantId)) {
+      throw new SandboxError(404, 'PARTICIPANT_NOT_FOUND', `participant "${participantId}" has no media session on this sandbox`);
+    }
+    try {
+      const profile = this.network.update(participantId, update);
+      if (profile) return profile;
+    } catch (err: unknown) {
+      if (err instanceof NetworkSpecError) throw new SandboxError(400, 'BAD_REQUEST', err.message);
+      throw err;
+    }
+    throw new SandboxError(404, 'PARTICIPANT_NOT_FOUND', `participant "${participantId}" has no media session on this sandbox`);
+  }
+
+  private hasSession(participantId: string): boolean {
+    for (const s of this.sessions.values()) if (s.participant.participantId === participantId && !s.closed) return true;
+    return false;
+  }
+
+  /** A WHEP session's simulcast layer: what the viewer asked for and what it receives. */
+  layerOf(sessionId: string): SubscriberLayer {
+    const s = this.subscriberSession(sessionId);
+    const layers = s.publisher.layerInfo;
+    const index = layers.findIndex((l) => l.rid === s.switcher?.current);
+    return {
+      simulcast: s.publisher.simulcast,
+      preferred: s.preference,
+      current: index < 0 ? null : layerName(index, layers.length),
+      rid: s.switcher?.current ?? null,
+      switches: s.switcher?.switches ?? 0,
+      estimateBps: Math.round(s.downlink.bps),
+      layers: layers.map((l, i) => ({ name: layerName(i, layers.length), rid: l.rid, bps: Math.round(l.bps), active: l.active })),
+    };
+  }
+
+  setPreferredLayer(sessionId: string, preference: LayerPreference): SubscriberLayer {
+    this.subscriberSession(sessionId).setPreference(preference);
+    return this.layerOf(sessionId);
+  }
+
+  private subscriberSession(sessionId: string): SubscriberSession {
+    const s = this.sessions.get(sessionId);
+    if (!(s instanceof SubscriberSession) || s.closed) throw new SandboxError(404, 'SESSION_NOT_FOUND', `no WHEP session ${sessionId}`);
+    return s;
+  }
+
+  /** Publishers and their subscribers' estimates (feedback.ts), for tests and the bench. */
+  feedbackOf(participantId: string): { rembBps: number; subscribers: Record<string, number> } | undefined {
+    for (const stage of this.publishers.values()) {
+      const pub = stage.get(participantId);
+      if (!pub) continue;
+      const subscribers: Record<string, number> = {};
+      for (const s of pub.subscribers) subscribers[s.participant.participantId] = s.downlink.bps;
+      return { rembBps: pub.lastRembBps, subscribers };
+    }
+    return undefined;
   }
 
   stats(): MediaStats {
@@ -227,8 +326,8 @@ export class Sfu implements MediaPlane {
     return this.stun.then((s) => s.url);
   }
 
-  private newPeer(stunUrl: string, codecs: Parameters<typeof createServerPeer>[0]['codecs']) {
-    const pc = createServerPeer({ iceAddresses: this.options.iceAddresses, codecs, stunUrl });
+  private newPeer(stunUrl: string, codecs: Parameters<typeof createServerPeer>[0]['codecs'], simulcast = false) {
+    const pc = createServerPeer({ iceAddresses: this.options.iceAddresses, codecs, stunUrl, simulcast });
     this.openPeers++;
     return pc;
   }
@@ -281,6 +380,7 @@ export class Sfu implements MediaPlane {
     } else if (session instanceof SubscriberSession) {
       this.forwardedByClosedSessions += session.packetsSent;
     }
+    if (!this.hasSession(session.participant.participantId)) this.network.release(session.participant.participantId);
     this.options.log.info(
       { sessionId: session.id, kind: session.kind, participantId: session.participant.participantId, reason },
       'media session closed',

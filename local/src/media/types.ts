@@ -4,6 +4,7 @@
  * returns a MediaPlane the control plane drives (DisconnectParticipant, DeleteStage, shutdown).
  */
 import type { Capability } from '../../../contracts/token-api.js';
+import type { NetworkRule } from './network.js';
 
 /** A participant token whose signature, expiry and stage have been checked. */
 export interface VerifiedParticipant {
@@ -36,6 +37,8 @@ export interface MediaDeps {
   readonly maxPublishersPerStage?: number;
   /** Answer every media POST with 307 to its copy under SANDBOX_PATHS.redirected first (`--media-redirect`). */
   readonly redirect?: boolean;
+  /** Simulated links at start (`npm start -- --network ...`, network.ts). */
+  readonly networkRules?: readonly NetworkRule[];
 }
 
 export interface MediaStats {

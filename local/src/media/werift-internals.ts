@@ -164,3 +164,14 @@ export function sendDtlsCloseNotify(dtls: RTCDtlsTransport): boolean {
     return false;
   }
 }
+
+/**
+ * Sends one already-serialized RTCP packet (SRTCP-protected by werift). werift's `sendRtcp` only calls `serialize()`
+ * on what it is given, and has no class for every packet the SFU builds (REMB is built in feedback.ts).
+ */
+export function sendRawRtcp(dtls: RTCDtlsTransport, packet: Buffer): boolean {
+  if (typeof dtls.sendRtcp !== 'function' || dtls.state !== 'connected') return false;
+  const raw = { serialize: () => packet } as unknown as Parameters<RTCDtlsTransport['sendRtcp']>[0][number];
+  void dtls.sendRtcp([raw]).catch(() => undefined);
+  return true;
+}

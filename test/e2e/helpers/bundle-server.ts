@@ -3,7 +3,7 @@
  * WebRTC work without HTTPS): `/<name>.html` is a blank shell that loads `/<name>.js`. Code splitting is on, so a
  * dynamic import (the IVS SDK) arrives as its own chunk, as on the real pages.
  */
-import { serveBundle as serve, type BundleServer } from '../../../bench/lib/bundle-server.js';
+import { serveBundle as serve, type BundleServer } from '../../../testkit/bundle-server.js';
 
 export type ServedBundle = BundleServer;
 

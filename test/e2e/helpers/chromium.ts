@@ -4,7 +4,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
-export { launchChromium } from '../../../bench/lib/chromium.js';
+export { launchChromium } from '../../../testkit/chromium.js';
 
 export interface PageOptions {
   /** navigator.language(s) of the context, e.g. 'en-US' or 'zh-TW'. @default 'en-US' */

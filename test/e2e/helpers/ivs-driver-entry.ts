@@ -62,7 +62,7 @@ async function join(request: JoinRequest): Promise<JoinResult> {
   c.on(StageClientEvent.ParticipantLeft, (p) => events.push({ type: 'left', id: p.participantId, userId: p.userId }));
   c.on(StageClientEvent.CountsChanged, (n) => events.push({ type: 'counts', ...n }));
   c.on(StageClientEvent.Error, (e) => events.push({ type: 'error', reason: e.reason, message: e.message }));
-  c.on(StageClientEvent.Log, (l) => events.push({ type: 'log', level: l.level, message: l.message }));
+  c.on(StageClientEvent.Log, (l) => events.push({ type: 'log', level: l.level, message: `${l.id} ${JSON.stringify(l.params ?? {})}` }));
   let stream: MediaStream | undefined;
   if (request.publish) stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 }, audio: true });
   try {

@@ -1,5 +1,5 @@
 /**
- * The setup every page test file shares: one sandbox (pages built fresh from web/) and one Chromium per file, started
+ * The setup every page test file shares: one sandbox (serving the pages built once per run) and one Chromium per file, started
  * before its tests, and the pages a test opened closed after the file even when a test failed half way.
  * Call usePageSuite() once at the top level of a test file (it registers beforeAll/afterAll).
  */
@@ -7,10 +7,11 @@ import { afterAll, beforeAll } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './chromium.js';
 import { openPage, type OpenedPage, type PageName } from './pages.js';
-import { startSandbox, type RunningSandbox } from './sandbox.js';
+import { startSandbox, type RunningSandbox } from '../../../testkit/sandbox.js';
+import { builtWebRoot } from './web-root.js';
 
 /** Sandbox start and Chromium launch on a busy 2-core machine. */
-export const SETUP_TIMEOUT_MS = 180_000;
+const SETUP_TIMEOUT_MS = 180_000;
 export const TEST_TIMEOUT_MS = 150_000;
 /** How long a poll waits for a state the page reaches. */
 export const WAIT_MS = 60_000;
@@ -33,7 +34,7 @@ export function usePageSuite(): PageSuite {
   const opened: OpenedPage[] = [];
 
   beforeAll(async () => {
-    sandbox = await startSandbox();
+    sandbox = await startSandbox({ webRoot: builtWebRoot() });
     browser = await launchChromium();
   }, SETUP_TIMEOUT_MS);
 

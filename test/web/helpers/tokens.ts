@@ -6,8 +6,8 @@ import { buildIvsTokenClaims, type ClaimsInput, type IvsTokenClaims } from '../.
 
 export const STAGE_ARN = 'arn:aws:ivs:us-east-1:123456789012:stage/AbCdEf123456';
 export const OTHER_STAGE_ARN = 'arn:aws:ivs:us-east-1:123456789012:stage/Other9876543';
-export const SANDBOX_WHIP = 'http://127.0.0.1:8080/whip';
-export const SANDBOX_EVENTS = 'ws://127.0.0.1:8080/events';
+const SANDBOX_WHIP = 'http://127.0.0.1:8080/whip';
+const SANDBOX_EVENTS = 'ws://127.0.0.1:8080/events';
 export const IVS_WHIP = 'https://abcdef123456.global-bm.whip.live-video.net';
 export const IVS_EVENTS = 'wss://global.events.live-video.net';
 

@@ -47,7 +47,7 @@ export const Pricing = z
 export type Pricing = z.infer<typeof Pricing>;
 
 /** Bounds that catch typos (an extra zero) without getting in the way of real plans. */
-export const ESTIMATE_LIMITS = { maxParticipants: 1_000_000, maxHours: 744 } as const;
+const ESTIMATE_LIMITS = { maxParticipants: 1_000_000, maxHours: 744 } as const;
 
 const count = (name: string) =>
   z.number({ error: `${name} must be a number` }).check(
@@ -56,7 +56,7 @@ const count = (name: string) =>
     z.maximum(ESTIMATE_LIMITS.maxParticipants, `${name} must be at most ${ESTIMATE_LIMITS.maxParticipants}`),
   );
 
-export const EstimateInput = z.strictObject({
+const EstimateInput = z.strictObject({
   hosts: count('hosts'),
   viewers: count('viewers'),
   hours: z.number({ error: 'hours must be a number' }).check(
@@ -66,7 +66,7 @@ export const EstimateInput = z.strictObject({
   tier: z.string(),
   applyFreeTier: z.boolean(),
 });
-export type EstimateInput = z.infer<typeof EstimateInput>;
+type EstimateInput = z.infer<typeof EstimateInput>;
 
 export interface Estimate {
   readonly participantHours: number;

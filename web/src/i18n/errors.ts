@@ -55,6 +55,26 @@ export const errors = {
     'zh-TW': '伺服器中斷了連線（{detail}）。',
     en: 'The server ended the connection ({detail}).',
   },
+  'error.tokenExpiredAtReconnect': {
+    'zh-TW': '連線中斷時權杖已於 {expiredAt} 過期，重新連線無法恢復。請取得新的權杖後再加入。',
+    en: 'The connection dropped and the token expired at {expiredAt}, so reconnecting cannot restore it. Get a new token and join again.',
+  },
+  'error.corsRefused': {
+    'zh-TW': '{server} 拒絕了來自這個頁面（{page}）的請求（CORS）。重新連線無法解決：請改用沙盒本身提供的頁面（{server}），或更新沙盒（npm start）後取得新的權杖。',
+    en: '{server} refused requests from this page ({page}) (CORS). Reconnecting cannot fix this: open the pages the sandbox itself serves ({server}), or update and restart the sandbox (npm start) and get a new token.',
+  },
+  'error.privateNetworkBlocked': {
+    'zh-TW': '瀏覽器不允許這個頁面（{page}）連到你私人網路上的 {server}。請在瀏覽器的網站設定中允許「區域網路存取」，或改用沙盒本身提供的頁面（{server}）。',
+    en: 'The browser blocked this page ({page}) from reaching {server} on your private network. Allow local network access for this site in the browser\'s site settings, or open the pages the sandbox itself serves ({server}).',
+  },
+  'error.serverUnreachable': {
+    'zh-TW': '{server} 沒有回應。沙盒還在執行嗎（npm start）？沙盒重新啟動後舊的權杖就不能用了：請取得新的權杖。',
+    en: 'Nothing answers at {server}. Is the sandbox running (npm start)? After a restart its old tokens no longer work: get a new token.',
+  },
+  'error.eventsRefused': {
+    'zh-TW': '{server} 拒絕了事件連線（WebSocket），在連線建立之前就失敗。請確認權杖來自正在執行的沙盒或 IVS，並取得新的權杖後再試。',
+    en: '{server} refused the events connection (WebSocket) before it opened. Check that the token comes from the sandbox or IVS that is running now, and try again with a new token.',
+  },
   'error.networkLost': {
     'zh-TW': '網路連線中斷（{detail}）。會自動重新連線；若一直失敗，請檢查網路。',
     en: 'The network connection was lost ({detail}). Reconnecting automatically; if it keeps failing, check the network.',

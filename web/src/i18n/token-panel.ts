@@ -36,9 +36,21 @@ export const tokenPanel = {
   'auth.failed': { 'zh-TW': '登入失敗：{detail}', en: 'Sign-in failed: {detail}' },
 
   // --- token API errors (TokenApiError codes) ------------------------------------------------------------------
+  'api.error.CORS': {
+    'zh-TW': '權杖 API（{detail}）不接受來自這個頁面的請求（CORS）。沙盒：用 npm start -- --allow-origin 加上這個頁面的來源；AWS：把它加入 allowedOrigins 後重新部署。或貼上用 npm run token 產生的權杖。',
+    en: 'The token API ({detail}) does not accept requests from this page (CORS). Sandbox: npm start -- --allow-origin with this page\'s origin; AWS: add it to allowedOrigins and deploy again. Or paste a token made with npm run token.',
+  },
+  'api.error.PRIVATE_NETWORK': {
+    'zh-TW': '瀏覽器不允許這個頁面連到私人網路上的權杖 API（{detail}）。請在網站設定中允許「區域網路存取」，或貼上用 npm run token 產生的權杖。',
+    en: 'The browser blocked this page from reaching the token API ({detail}) on your private network. Allow local network access in the site settings, or paste a token made with npm run token.',
+  },
+  'api.error.UNREACHABLE': {
+    'zh-TW': '權杖 API（{detail}）沒有回應。沙盒：確認 npm start 正在執行；AWS：確認 stack 已部署（npm run verify -- --stack IvsTestEnv）。也可以貼上權杖。',
+    en: 'The token API ({detail}) does not answer. Sandbox: check that npm start is running; AWS: check the stack is deployed (npm run verify -- --stack IvsTestEnv). Or paste a token.',
+  },
   'api.error.NETWORK': {
-    'zh-TW': '無法連到權杖 API（{detail}）。請檢查網路或 config.json 的 apiUrl。',
-    en: 'Cannot reach the token API ({detail}). Check the network or apiUrl in config.json.',
+    'zh-TW': '瀏覽器目前離線，無法連到權杖 API（{detail}）。請檢查網路連線。',
+    en: 'The browser is offline, so the token API cannot be reached ({detail}). Check the network connection.',
   },
   'api.error.UNAUTHORIZED': {
     'zh-TW': '權杖 API 需要登入，或登入已過期。請重新登入。',

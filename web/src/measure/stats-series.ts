@@ -7,7 +7,7 @@ import type { StatsSnapshot, StreamSnapshot } from './stats.js';
 export type ChartMetric = 'bitrate' | 'fps' | 'loss' | 'rtt';
 
 /** What each chart plots, and for which streams (fps only exists for video). */
-export const CHART_METRICS: Readonly<Record<ChartMetric, { pick(s: StreamSnapshot): number | null; videoOnly: boolean }>> = {
+const CHART_METRICS: Readonly<Record<ChartMetric, { pick(s: StreamSnapshot): number | null; videoOnly: boolean }>> = {
   bitrate: { pick: (s) => s.bitrateKbps, videoOnly: false },
   fps: { pick: (s) => s.fps, videoOnly: true },
   loss: { pick: (s) => s.packetLossPct, videoOnly: false },

@@ -148,12 +148,12 @@ function delta(cur: number | null, prev: number | null): number | null {
   return cur === null || prev === null ? null : cur - prev;
 }
 
-export function streamKey(s: Pick<StreamStatsSample, 'participantId' | 'kind' | 'direction'>): string {
+function streamKey(s: Pick<StreamStatsSample, 'participantId' | 'kind' | 'direction'>): string {
   return `${s.participantId}:${s.kind}:${s.direction}`;
 }
 
 /** One stream's snapshot from its current sample and (optionally) its previous one. */
-export function reduceStream(cur: StreamStatsSample, prev?: StreamStatsSample): StreamSnapshot {
+function reduceStream(cur: StreamStatsSample, prev?: StreamStatsSample): StreamSnapshot {
   const outbound = cur.direction === 'outbound';
   const rtpType = outbound ? 'outbound-rtp' : 'inbound-rtp';
   const bytesField = outbound ? 'bytesSent' : 'bytesReceived';

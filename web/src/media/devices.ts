@@ -21,7 +21,7 @@ export interface MediaEnvironment {
 }
 
 /** The browser's name for what went wrong, mapped to what the person should do. */
-export function mediaErrorToStageError(error: unknown, env: MediaEnvironment): StageError {
+function mediaErrorToStageError(error: unknown, env: MediaEnvironment): StageError {
   if (!env.isSecureContext) return StageError.insecureContext();
   if (!env.hasMediaDevices) return StageError.unsupportedBrowser('navigator.mediaDevices');
   const name = typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
@@ -43,7 +43,7 @@ export function mediaErrorToStageError(error: unknown, env: MediaEnvironment): S
   }
 }
 
-export function currentEnvironment(): MediaEnvironment {
+function currentEnvironment(): MediaEnvironment {
   return {
     isSecureContext: globalThis.isSecureContext !== false,
     hasMediaDevices: typeof navigator !== 'undefined' && navigator.mediaDevices?.getUserMedia !== undefined,
@@ -51,7 +51,7 @@ export function currentEnvironment(): MediaEnvironment {
 }
 
 /** getUserMedia constraints for a preset; chosen devices are `ideal` so a vanished device falls back to another. */
-export function constraintsFor(preset: QualityPreset, choice: DeviceChoice): MediaStreamConstraints {
+function constraintsFor(preset: QualityPreset, choice: DeviceChoice): MediaStreamConstraints {
   return {
     video: {
       width: { ideal: preset.width },

@@ -3,7 +3,7 @@
  * (STAGE_MAX_BITRATE etc. in amazon-ivs-web-broadcast); a unit test reads them from the SDK's .d.ts so a new SDK
  * with different limits fails the build instead of failing in production.
  */
-export const IVS_VIDEO_LIMITS = {
+const IVS_VIDEO_LIMITS = {
   maxBitrateKbps: 2_500,
   minBitrateKbps: 50,
   maxFramerate: 30,
@@ -38,3 +38,17 @@ export function isQualityPresetId(value: string): value is QualityPresetId {
 
 /** Opus at the SDK's default audio bitrate. */
 export const AUDIO_BITRATE_KBPS = 64;
+
+/**
+ * The sandbox broadcaster's simulcast layers for a preset: full, half and quarter resolution (rid h/m/l), with the
+ * preset's cap on the top layer and about a third and a tenth of it below (IVS's Web defaults have a similar shape:
+ * docs.aws.amazon.com/ivs/latest/RealTimeUserGuide/real-time-streaming-optimization.html).
+ */
+export function simulcastEncodings(quality: QualityPreset): RTCRtpEncodingParameters[] {
+  const cap = quality.maxBitrateKbps * 1000;
+  return [
+    { rid: 'l', scaleResolutionDownBy: 4, maxBitrate: Math.max(100_000, Math.round(cap / 10)), maxFramerate: quality.frameRate },
+    { rid: 'm', scaleResolutionDownBy: 2, maxBitrate: Math.round(cap / 3), maxFramerate: quality.frameRate },
+    { rid: 'h', maxBitrate: cap, maxFramerate: quality.frameRate },
+  ];
+}

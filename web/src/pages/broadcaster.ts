@@ -78,7 +78,7 @@ async function refreshDevices(): Promise<void> {
   try {
     lastDevices = await listDevices();
   } catch (err: unknown) {
-    log.raw('warn', 'media', `cannot list devices: ${err instanceof Error ? err.message : String(err)}`);
+    log.info('media', 'log.devicesFailed', { detail: err instanceof Error ? err.message : String(err) }, 'warn');
   }
   fillDeviceSelect(cameraSelect, lastDevices.cameras, KEYS.camera, t('bc.camera'));
   fillDeviceSelect(micSelect, lastDevices.mics, KEYS.mic, t('bc.mic'));
@@ -131,7 +131,7 @@ async function openCamera(): Promise<boolean> {
   } catch (err: unknown) {
     const error = StageError.from(err);
     errors.show(error);
-    log.raw('error', 'media', `camera/mic: ${error.reason}: ${error.message}`);
+    log.failure('error', 'media', error);
     renderDevices();
     return false;
   }
@@ -212,7 +212,7 @@ async function goLive(): Promise<void> {
   } catch (err: unknown) {
     const error = StageError.from(err);
     errors.show(error);
-    log.raw('error', 'stage', `going live failed: ${error.reason}: ${error.message}`);
+    log.failure('error', 'stage', error);
     pageClientGone();
   } finally {
     busy = false;

@@ -30,13 +30,13 @@ export async function mountPanels(page: 'broadcaster' | 'viewer', log: EventLogV
     if (stats.status === 'fulfilled') stats.value.mountStatsPanel();
     else throw stats.reason;
   } catch (err: unknown) {
-    log.raw('warn', 'app', `stats panel unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    log.info('app', 'log.statsUnavailable', { detail: err instanceof Error ? err.message : String(err) }, 'warn');
   }
   try {
     if (latency.status === 'fulfilled') latency.value.mountLatencyPanel({ page });
     else throw latency.reason;
   } catch (err: unknown) {
-    log.raw('warn', 'app', `latency panel unavailable: ${err instanceof Error ? err.message : String(err)}`);
+    log.info('app', 'log.latencyUnavailable', { detail: err instanceof Error ? err.message : String(err) }, 'warn');
   }
 }
 
@@ -50,7 +50,7 @@ export async function startPage(page: 'broadcaster' | 'viewer'): Promise<PageCon
   const log = new EventLogView(page);
   const config = await loadSiteConfig();
   log.info('app', 'log.pageLoaded', { backend: backendName(config) });
-  if (config.kind === 'paste' && config.problem) log.raw('warn', 'app', config.problem);
+  if (config.kind === 'paste' && config.problem) log.info('app', 'log.configProblem', { detail: config.problem }, 'warn');
   await mountPanels(page, log);
   return { log, errors, config };
 }

@@ -10,6 +10,7 @@ import { StageError } from '../stage/errors.js';
 import { byId } from '../ui/dom.js';
 import { StageStatusView } from '../ui/stage-status.js';
 import { TokenPanel } from '../ui/token-panel.js';
+import { NetworkSim } from '../ui/network-sim.js';
 import { VideoGrid } from '../ui/video-grid.js';
 import { startPage } from './common.js';
 import { pageClientGone, pageClientReady, pageSetVideos } from './hooks.js';
@@ -27,12 +28,22 @@ const grid = new VideoGrid(byId('grid', HTMLUListElement), byId('play-fallback',
   onAutoplay: (outcome) => {
     if (outcome === 'blocked') notice.textContent = t('vw.autoplayBlocked');
     else if (outcome === 'muted') notice.textContent = t('vw.mutedAutoplay');
-    log.raw(outcome === 'playing' ? 'info' : 'warn', 'media', `autoplay: ${outcome}`);
+    log.info('media', `log.autoplay.${outcome}`, undefined, outcome === 'playing' ? 'info' : 'warn');
+  },
+  onLayerChoice: (participantId, choice) => {
+    const c = client;
+    if (!c) return;
+    const user = c.participants().find((p) => p.id === participantId)?.userId || participantId;
+    c.setPreferredLayer(participantId, choice).then(
+      () => log.info('media', 'vw.layerChosen', { user, layer: t(`vw.layer.${choice}`) }),
+      (err: unknown) => log.info('media', 'vw.layerFailed', { user, detail: err instanceof Error ? err.message : String(err) }, 'warn'),
+    );
   },
 });
 
 let client: StageClient | null = null;
 let busy = false;
+const networkSim = new NetworkSim(byId('net-sim', HTMLSelectElement), log);
 
 function active(): boolean {
   return client !== null && client.state !== ConnectionState.Disconnected && client.state !== ConnectionState.Failed;
@@ -92,11 +103,12 @@ async function join(): Promise<void> {
     });
     pageClientReady(next, 'viewer');
     await next.join({ subscribe: true });
+    networkSim.bind(next);
     log.info('stage', 'vw.joined');
   } catch (err: unknown) {
     const error = StageError.from(err);
     errors.show(error);
-    log.raw('error', 'stage', `joining failed: ${error.reason}: ${error.message}`);
+    log.failure('error', 'stage', error);
     pageClientGone();
   } finally {
     busy = false;
@@ -111,6 +123,7 @@ async function leave(): Promise<void> {
   await current.leave();
   leaveBtn.disabled = false;
   grid.clear();
+  networkSim.bind(null);
   pageClientGone();
   log.info('stage', 'vw.left');
   render();
@@ -121,6 +134,7 @@ joinBtn.addEventListener('click', () => void join());
 leaveBtn.addEventListener('click', () => void leave());
 onLangChange(() => {
   grid.relabel();
+  networkSim.relabel();
   render();
 });
 addEventListener('pagehide', () => void client?.leave());

@@ -2,10 +2,12 @@
  * What both drivers share: the state machine, the typed emitter, the participant table, counts, mute state and the
  * reconnect loop. A driver only implements its transport: connect, disconnect, applyMute, collectStats.
  */
+import type { MessageId, MessageParams } from '../i18n/index.js';
 import type { ParticipantToken } from '../token/participant-token.js';
 import {
   StageClientEvent,
   type JoinOptions,
+  type LayerChoice,
   type LogLevel,
   type MuteState,
   type RemoteParticipant,
@@ -51,8 +53,11 @@ export abstract class BaseStageClient implements StageClient {
     this.policy = options.reconnectPolicy ?? new BackoffReconnectPolicy();
     this.now = options.now ?? (() => Date.now());
     this.machine = new ConnectionStateMachine(
-      (change) => this.emitter.emit(StageClientEvent.ConnectionStateChanged, change),
-      (line) => this.log('info', `connection ${line}`),
+      (change) => {
+        this.log('info', 'log.driver.transition', { from: `@state.${change.previous}`, to: `@state.${change.state}` });
+        this.emitter.emit(StageClientEvent.ConnectionStateChanged, change);
+      },
+      () => undefined,
     );
   }
 
@@ -116,11 +121,24 @@ export abstract class BaseStageClient implements StageClient {
     const next: MuteState = { audio: mute.audio ?? this.muteValue.audio, video: mute.video ?? this.muteValue.video };
     await this.applyMute(next);
     this.muteValue = next;
-    this.log('info', `local mute: audio=${next.audio} video=${next.video}`);
+    // "on" = sending: the entry reads what a person sees, not the muted flag.
+    this.log('info', 'log.driver.mute', { audio: next.audio ? '@log.off' : '@log.on', video: next.video ? '@log.off' : '@log.on' });
     this.emitter.emit(StageClientEvent.LocalMuteChanged, next);
   }
 
   abstract collectStats(): Promise<StatsSample>;
+
+  /** Layer choices by publisher participantId; `auto` is not stored. */
+  protected readonly layerChoices = new Map<string, LayerChoice>();
+
+  async setPreferredLayer(participantId: string, choice: LayerChoice): Promise<void> {
+    if (choice === 'auto') this.layerChoices.delete(participantId);
+    else this.layerChoices.set(participantId, choice);
+    await this.applyPreferredLayer(participantId, choice);
+  }
+
+  /** Tells the server (sandbox) or the SDK (IVS) about a changed layer choice. */
+  protected abstract applyPreferredLayer(participantId: string, choice: LayerChoice): Promise<void>;
 
   /** Establishes every session (events, publish, subscriptions); throws StageError. */
   protected abstract connect(options: JoinOptions): Promise<void>;
@@ -167,12 +185,12 @@ export abstract class BaseStageClient implements StageClient {
     this.endSession(ConnectionState.Disconnected, error);
   }
 
-  protected log(level: LogLevel, message: string): void {
-    this.emitter.emit(StageClientEvent.Log, { level, message });
+  protected log(level: LogLevel, id: MessageId, params?: MessageParams): void {
+    this.emitter.emit(StageClientEvent.Log, { level, id, ...(params ? { params } : {}) });
   }
 
+  /** The page logs the Error event itself, in its language (web/src/ui/stage-status.ts). */
   protected reportError(error: StageError): void {
-    this.log('warn', error.message);
     this.emitter.emit(StageClientEvent.Error, error);
   }
 
@@ -238,21 +256,22 @@ export abstract class BaseStageClient implements StageClient {
       const delay = this.policy.nextRetryDelayInMs({ attempt, elapsedMs: this.now() - started, error });
       if (epoch !== this.epoch) return;
       if (delay === null) {
-        this.log('warn', `giving up reconnecting after ${attempt - 1} attempt(s)`);
+        this.log('warn', 'log.driver.reconnectGaveUp', { attempts: attempt - 1 });
         this.endSession(ConnectionState.Failed, error);
         return;
       }
-      this.log('info', `reconnect attempt ${attempt} in ${delay} ms (${error.reason})`);
+      this.log('info', 'log.driver.reconnectAttempt', { attempt, delayMs: delay });
       await this.sleep(delay);
       if (epoch !== this.epoch) return;
       try {
-        this.assertTokenUsable();
+        const expiresAt = this.token.info.expiresAt;
+        if (expiresAt.getTime() <= this.now()) throw StageError.tokenExpiredAtReconnect(expiresAt);
         await this.safeDisconnect();
         if (!this.joinOptions) throw StageError.networkLost('nothing to reconnect');
         await this.connect(this.joinOptions);
       } catch (cause: unknown) {
         error = StageError.from(cause);
-        if (error.reason === 'tokenExpired') {
+        if (error.reason === 'tokenExpired' || error.reason === 'tokenExpiredAtReconnect') {
           if (epoch === this.epoch) this.endSession(ConnectionState.Failed, error);
           return;
         }
@@ -285,7 +304,7 @@ export abstract class BaseStageClient implements StageClient {
     try {
       await this.disconnect();
     } catch (cause: unknown) {
-      this.log('warn', `cleanup failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+      this.log('warn', 'log.driver.cleanupFailed', { detail: cause instanceof Error ? cause.message : String(cause) });
     }
   }
 

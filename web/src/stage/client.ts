@@ -2,6 +2,7 @@
  * The one interface both pages program against. Two drivers implement it: IVS (amazon-ivs-web-broadcast) and the
  * sandbox (WHIP/WHEP + event WebSocket). Pages never know which one they hold.
  */
+import type { MessageId, MessageParams } from '../i18n/index.js';
 import type { QualityPreset } from '../media/presets.js';
 import type { DriverKind, ParticipantToken } from '../token/participant-token.js';
 import type { ConnectionState, StateChange } from './connection-state.js';
@@ -47,8 +48,10 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface DriverLogEntry {
   readonly level: LogLevel;
-  /** English diagnostic text; never contains a token. */
-  readonly message: string;
+  /** Catalogue id (web/src/i18n/event-log.ts `log.driver.*`): the page shows it in its language. */
+  readonly id: MessageId;
+  /** Never a token; a value "@id" is itself a catalogue id (web/src/ui/event-log.ts). */
+  readonly params?: MessageParams;
 }
 
 /** Event names; each payload is documented in StageClientEventMap. */
@@ -79,6 +82,13 @@ export interface StageClientEventMap {
   [StageClientEvent.Log]: DriverLogEntry;
 }
 
+/**
+ * Which simulcast layer a viewer wants of one publisher: `auto` lets the server choose by the viewer's network (IVS:
+ * dynamic adaptation; the sandbox: its SFU's estimate), the others pin a layer when the publisher sends it.
+ */
+export type LayerChoice = 'auto' | 'high' | 'medium' | 'low';
+export const LAYER_CHOICES: readonly LayerChoice[] = ['auto', 'high', 'medium', 'low'];
+
 export interface StageClient {
   readonly driver: DriverKind;
   readonly token: ParticipantToken;
@@ -99,4 +109,6 @@ export interface StageClient {
   participants(): readonly RemoteParticipant[];
   /** Raw WebRTC/SDK statistics of every stream sent and received (reduced by web/src/measure/). */
   collectStats(): Promise<StatsSample>;
+  /** Asks for a simulcast layer of one publisher's video (kept for later subscriptions to it). */
+  setPreferredLayer(participantId: string, choice: LayerChoice): Promise<void>;
 }

@@ -5,10 +5,12 @@
  */
 import type { Capability } from '../../../contracts/token-api.js';
 import type { SandboxErrorCode } from '../../../contracts/sandbox-protocol.js';
+import type { Unreachable } from '../net/reachability.js';
 
 export const STAGE_ERROR_REASONS = [
   'tokenMalformed',
   'tokenExpired',
+  'tokenExpiredAtReconnect',
   'tokenNotYetValid',
   'tokenWrongStage',
   'tokenCannotPublish',
@@ -19,6 +21,10 @@ export const STAGE_ERROR_REASONS = [
   'stageNotFound',
   'disconnectedByServer',
   'networkLost',
+  'corsRefused',
+  'privateNetworkBlocked',
+  'serverUnreachable',
+  'eventsRefused',
   'publisherGone',
   'permissionDenied',
   'insecureContext',
@@ -33,8 +39,11 @@ export type StageErrorReason = (typeof STAGE_ERROR_REASONS)[number];
 
 export type ErrorParams = Readonly<Record<string, string | number>>;
 
-/** Reasons a reconnect attempt may cure: the network, or our own previous session still held by the server. */
-const RETRYABLE: ReadonlySet<StageErrorReason> = new Set<StageErrorReason>(['networkLost', 'tokenInUse']);
+/**
+ * Reasons a reconnect attempt may cure: the network, a server that may come back, or our own previous session still
+ * held by the server. A CORS refusal, a blocked private-network request or a refused events socket stay as they are.
+ */
+const RETRYABLE: ReadonlySet<StageErrorReason> = new Set<StageErrorReason>(['networkLost', 'serverUnreachable', 'tokenInUse']);
 
 export class StageError extends Error {
   override readonly name = 'StageError';
@@ -59,6 +68,13 @@ export class StageError extends Error {
 
   static tokenExpired(expiredAt: Date): StageError {
     return new StageError('tokenExpired', `the token expired at ${expiredAt.toISOString()}`, {
+      expiredAt: expiredAt.toISOString(),
+    });
+  }
+
+  /** The connection dropped and the token ran out meanwhile: no reconnect can work, a new token can. */
+  static tokenExpiredAtReconnect(expiredAt: Date): StageError {
+    return new StageError('tokenExpiredAtReconnect', `the token expired at ${expiredAt.toISOString()}, so the connection cannot be restored`, {
       expiredAt: expiredAt.toISOString(),
     });
   }
@@ -104,6 +120,25 @@ export class StageError extends Error {
 
   static networkLost(detail: string, cause?: unknown): StageError {
     return new StageError('networkLost', `network connection lost: ${detail}`, { detail }, { cause });
+  }
+
+  /**
+   * A request that failed before any answer, named by its real cause (web/src/net/reachability.ts). The events socket
+   * failing while its server answers HTTP is a refused socket, not a CORS matter (WebSockets have no CORS).
+   */
+  static fromUnreachable(u: Unreachable, operation: 'publish' | 'subscribe' | 'events', cause?: unknown): StageError {
+    switch (u.kind) {
+      case 'offline':
+        return StageError.networkLost('the browser is offline', cause);
+      case 'cors':
+        return operation === 'events'
+          ? new StageError('eventsRefused', `the events socket at ${u.server} was refused`, { server: u.server }, { cause })
+          : new StageError('corsRefused', `${u.server} refused a ${operation} request from ${u.page} (CORS)`, { server: u.server, page: u.page }, { cause });
+      case 'privateNetwork':
+        return new StageError('privateNetworkBlocked', `the browser blocked ${u.page} from reaching ${u.server} on the private network`, { server: u.server, page: u.page }, { cause });
+      case 'down':
+        return new StageError('serverUnreachable', `nothing answers at ${u.server}`, { server: u.server }, { cause });
+    }
   }
 
   static publisherGone(userId: string): StageError {

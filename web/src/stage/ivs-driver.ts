@@ -13,6 +13,7 @@ import {
   StreamType,
   SubscribeType,
   type StageError as IvsStageError,
+  type RemoteStageStream,
   type StageParticipantInfo,
   type StageStream,
   type StageStrategy,
@@ -21,11 +22,12 @@ import type { ParticipantToken } from '../token/participant-token.js';
 import { AUDIO_BITRATE_KBPS } from '../media/presets.js';
 import { BaseStageClient, type DriverOptions } from './base-client.js';
 import type { JoinOptions, MuteState, RemoteParticipant } from './client.js';
+import { pickLayer } from './layers.js';
 import { StageError } from './errors.js';
 import type { StatsSample, StreamStatsSample } from './stats-sample.js';
 
 /** The SDK's StageErrorCode (a public enum) as ours. */
-export function mapIvsErrorCode(code: number, category: string | undefined, message: string): StageError {
+function mapIvsErrorCode(code: number, category: string | undefined, message: string): StageError {
   switch (code) {
     case StageErrorCode.TOKEN_MALFORMED:
       return StageError.tokenMalformed(message);
@@ -57,7 +59,7 @@ function isIvsStageError(value: unknown): value is IvsStageError {
 }
 
 /** What join() rejects with or the ERROR event carries, as a StageError. */
-export function fromIvsError(cause: unknown): StageError {
+function fromIvsError(cause: unknown): StageError {
   if (cause instanceof StageError) return cause;
   if (isIvsStageError(cause)) return mapIvsErrorCode(cause.code, cause.category, cause.message);
   const message = cause instanceof Error ? cause.message : String(cause);
@@ -108,6 +110,9 @@ export class IvsStageClient extends BaseStageClient {
             ? new LocalStageStream(track, {
                 maxVideoBitrateKbps: options.publish?.quality.maxBitrateKbps,
                 maxFramerate: options.publish?.quality.frameRate,
+                // The SDK's own layered encoding (its default layers); viewers then get the layer their network
+                // fits, or the one they pick (preferredLayerForStream). AWS: real-time-streaming-optimization.html.
+                simulcast: { enabled: true },
               })
             : new LocalStageStream(track, { maxAudioBitrateKbps: AUDIO_BITRATE_KBPS }),
         )
@@ -118,6 +123,11 @@ export class IvsStageClient extends BaseStageClient {
       stageStreamsToPublish: () => this.localStreams,
       shouldPublishParticipant: () => publish,
       shouldSubscribeToParticipant: () => (options.subscribe ? SubscribeType.AUDIO_VIDEO : SubscribeType.NONE),
+      // undefined = the SDK's dynamic adaptation; otherwise the layer the viewer picked for that publisher.
+      preferredLayerForStream: (participant: StageParticipantInfo, stream: RemoteStageStream) => {
+        const choice = this.layerChoices.get(participant.id);
+        return choice === undefined || choice === 'auto' ? undefined : pickLayer(stream.getLayers(), choice);
+      },
     };
     const stage = new Stage(this.token.reveal(), strategy);
     this.stage = stage;
@@ -130,6 +140,11 @@ export class IvsStageClient extends BaseStageClient {
       throw this.joinError ?? fromIvsError(cause);
     }
     if (this.joinError) throw this.joinError;
+  }
+
+  protected async applyPreferredLayer(): Promise<void> {
+    // The SDK asks the strategy again (preferredLayerForStream) for every stream.
+    this.stage?.refreshStrategy();
   }
 
   protected async disconnect(): Promise<void> {
@@ -178,7 +193,7 @@ export class IvsStageClient extends BaseStageClient {
     stage.on(StageEvents.STAGE_CONNECTION_STATE_CHANGED, (state: StageConnectionState) => {
       if (!current()) return;
       sdkState = state;
-      this.log('debug', `IVS stage connection ${state}`);
+      this.log('debug', 'log.driver.ivsState', { state });
       if (state === StageConnectionState.CONNECTED) {
         this.everConnected = true;
         // The SDK reconnected by itself after a network blip: mirror it.
@@ -202,7 +217,7 @@ export class IvsStageClient extends BaseStageClient {
     stage.on(StageEvents.ERROR, (error: IvsStageError) => {
       if (!current()) return;
       const mapped = fromIvsError(error);
-      this.log('warn', `IVS ${error.category} ${error.code}: ${error.message}`);
+      this.log('warn', 'log.driver.ivsError', { category: error.category, code: error.code, detail: error.message });
       if (error.category === StageErrorCategory.JOIN_ERROR) {
         this.joinError = mapped;
         if (this.everConnected && !mapped.retryable) this.endedByServer(mapped);

@@ -11,12 +11,13 @@ import {
   type DisconnectReason,
   type ParticipantInfo,
 } from '../../../contracts/sandbox-protocol.js';
+import { diagnoseUnreachable } from '../net/reachability.js';
 import type { ParticipantToken } from '../token/participant-token.js';
 import { BaseStageClient, type DriverOptions } from './base-client.js';
-import type { JoinOptions, MuteState, PublishOptions, RemoteParticipant } from './client.js';
+import type { JoinOptions, LayerChoice, MuteState, PublishOptions, RemoteParticipant } from './client.js';
 import { StageError } from './errors.js';
 import type { StatsSample, StreamStatsSample } from './stats-sample.js';
-import { AUDIO_BITRATE_KBPS } from '../media/presets.js';
+import { AUDIO_BITRATE_KBPS, simulcastEncodings } from '../media/presets.js';
 import {
   PEER_CONNECTION_CONFIG,
   createCompleteOffer,
@@ -128,6 +129,22 @@ export class SandboxStageClient extends BaseStageClient {
   }
 
   /** DELETEs a WHIP/WHEP session without waiting; one that could not be reached is retried by the next connect(). */
+  protected async applyPreferredLayer(participantId: string, choice: LayerChoice): Promise<void> {
+    const location = this.session?.subscriptions.get(participantId)?.location;
+    // Not subscribed yet: the choice is applied when the subscription starts.
+    if (location) await this.putLayer(location, choice);
+  }
+
+  private async putLayer(location: string, choice: LayerChoice): Promise<void> {
+    const res = await fetch(`${location}/layer`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ layer: choice }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (!res.ok) throw StageError.serverRejected(`the sandbox refused the layer choice (HTTP ${res.status})`);
+  }
+
   private endRemoteSession(location: string, token: string): void {
     void deleteSession(location, token).then((gone) => {
       if (!gone) this.undeleted.add(location);
@@ -139,7 +156,7 @@ export class SandboxStageClient extends BaseStageClient {
     for (const location of [...this.undeleted]) {
       if (await deleteSession(location, token)) {
         this.undeleted.delete(location);
-        this.log('info', 'ended a media session left over from before the connection was lost');
+        this.log('info', 'log.driver.leftoverEnded');
       }
     }
   }
@@ -168,8 +185,10 @@ export class SandboxStageClient extends BaseStageClient {
         return;
       }
       session.ws = ws;
+      let opened = false;
       ws.addEventListener('open', () => {
-        this.log('debug', 'events socket open; sending hello');
+        opened = true;
+        this.log('debug', 'log.driver.eventsOpen');
         this.send(session, { type: 'hello', token: this.token.reveal() });
       });
       ws.addEventListener('message', (msg: MessageEvent) => {
@@ -177,7 +196,7 @@ export class SandboxStageClient extends BaseStageClient {
         session.lastMessageAt = this.now();
         const event = parseServerEvent(msg.data);
         if (!event) {
-          this.log('warn', 'ignored a malformed events message');
+          this.log('warn', 'log.driver.eventsMalformed');
           return;
         }
         if (!settled) {
@@ -198,6 +217,11 @@ export class SandboxStageClient extends BaseStageClient {
       });
       ws.addEventListener('close', (ev: CloseEvent) => {
         if (session.closed) return;
+        // Refused before it opened (1006, no reason given to pages): find out why instead of calling it the network.
+        if (!settled && !opened && lastError === null) {
+          void diagnoseUnreachable(this.token.info.eventsUrl).then((why) => fail(StageError.fromUnreachable(why, 'events')));
+          return;
+        }
         const error = lastError ?? closeError(ev.code, ev.reason);
         if (!settled) fail(error);
         else this.lost(session, error);
@@ -206,7 +230,7 @@ export class SandboxStageClient extends BaseStageClient {
   }
 
   private onWelcome(session: Session, welcome: Extract<ServerEvent, { type: 'welcome' }>): void {
-    this.log('info', `joined stage as ${welcome.participantId} (${welcome.participants.length} participant(s) present)`);
+    this.log('info', 'log.driver.joined', { participantId: welcome.participantId, count: welcome.participants.length });
     const present = new Set(welcome.participants.map((p) => p.participantId));
     // On a reconnect, drop those who left while we were away.
     for (const p of this.participants()) if (!present.has(p.id)) this.removeParticipant(p.id);
@@ -225,7 +249,7 @@ export class SandboxStageClient extends BaseStageClient {
         if (subscribe && event.participant.published) this.subscribe(session, event.participant.participantId);
         break;
       case 'participantPublished':
-        this.log('info', `${event.participant.userId} started publishing`);
+        this.log('info', 'log.driver.publisherStarted', { user: event.participant.userId });
         this.upsertParticipant(this.toRemote(event.participant));
         if (subscribe) this.subscribe(session, event.participant.participantId);
         break;
@@ -255,7 +279,7 @@ export class SandboxStageClient extends BaseStageClient {
   private onDisconnected(session: Session, reason: DisconnectReason, message: string): void {
     if (session !== this.session) return;
     const error = disconnectError(reason, message);
-    this.log('warn', `server ended the session: ${reason}`);
+    this.log('warn', 'log.driver.serverEnded', { reason: `@log.disconnect.${reason}` });
     if (error.retryable) this.lost(session, error);
     else this.endedByServer(error);
   }
@@ -276,7 +300,7 @@ export class SandboxStageClient extends BaseStageClient {
 
   private lost(session: Session | null, error: StageError): void {
     if (!session || session !== this.session || session.closed) return;
-    this.log('warn', error.message);
+    // The state change that follows carries the error; the page logs it in its language.
     this.connectionLost(error);
   }
 
@@ -290,7 +314,8 @@ export class SandboxStageClient extends BaseStageClient {
       pc.addTransceiver(track, {
         direction: 'sendonly',
         streams: [stream],
-        sendEncodings: [{ maxBitrate: quality.maxBitrateKbps * 1000, maxFramerate: quality.frameRate }],
+        // Three layers (rid l/m/h); the SFU forwards each viewer one of them (docs/sfu.md, "Simulcast").
+        sendEncodings: simulcastEncodings(quality),
       });
     }
     for (const track of stream.getAudioTracks()) {
@@ -306,12 +331,12 @@ export class SandboxStageClient extends BaseStageClient {
     session.publishLocation = answer.location;
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     pc.addEventListener('connectionstatechange', () => {
-      this.log('debug', `publish peer connection ${pc.connectionState}`);
+      this.log('debug', 'log.driver.publishPeer', { state: pc.connectionState });
       if (pc.connectionState === 'failed') this.lost(session, StageError.networkLost('the publish connection failed'));
     });
     // Apply a mute chosen before joining; the server learns it from the mute message.
     await this.applyMute(this.muted);
-    this.log('info', `publishing ${stream.getTracks().map((t) => t.kind).join('+')} at ${quality.id}`);
+    this.log('info', 'log.driver.publishing', { tracks: `@log.tracks.${stream.getTracks().map((t) => t.kind).sort().join('+')}`, quality: quality.id });
   }
 
   private subscribe(session: Session, participantId: string): void {
@@ -339,12 +364,14 @@ export class SandboxStageClient extends BaseStageClient {
         const url = subscribeUrl(this.token.info.whipUrl, participantId);
         const answer = await exchangeSdp(url, this.token.reveal(), offer, 'subscribe', session.abort.signal);
         sub.location = answer.location;
+        const choice = this.layerChoices.get(participantId);
+        if (choice && answer.location) void this.putLayer(answer.location, choice).catch((err: unknown) => this.log('warn', 'log.driver.layerFailed', { detail: err instanceof Error ? err.message : String(err) }));
         if (session.subscriptions.get(participantId) !== sub) {
           if (answer.location) void deleteSession(answer.location, this.token.reveal());
           return;
         }
         await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
-        this.log('info', `subscribed to ${participantId}`);
+        this.log('info', 'log.driver.subscribed', { participantId });
       } catch (cause: unknown) {
         if (session.closed || session.subscriptions.get(participantId) !== sub) return;
         const error = StageError.from(cause);
@@ -367,7 +394,7 @@ export class SandboxStageClient extends BaseStageClient {
       this.reportError(error);
       return;
     }
-    this.log('info', `retrying subscription to ${sub.participantId} (${attempts})`);
+    this.log('info', 'log.driver.subscribeRetry', { participantId: sub.participantId, attempt: attempts });
     setTimeout(() => {
       if (session.closed || session.subscriptions.has(sub.participantId)) return;
       this.subscribe(session, sub.participantId);

@@ -1,6 +1,7 @@
 /** WebRTC helpers of the sandbox driver: non-trickle offers and the WHIP/WHEP HTTP exchange. */
 import * as z from 'zod/mini';
 import { SandboxErrorCode } from '../../../contracts/sandbox-protocol.js';
+import { diagnoseUnreachable } from '../net/reachability.js';
 import { StageError } from './errors.js';
 
 const SandboxErrorBody = z.object({ error: z.object({ code: SandboxErrorCode, message: z.string() }) });
@@ -9,7 +10,7 @@ const SandboxErrorBody = z.object({ error: z.object({ code: SandboxErrorCode, me
 export const PEER_CONNECTION_CONFIG: RTCConfiguration = { iceServers: [], bundlePolicy: 'max-bundle' };
 
 /** Resolves when ICE gathering is complete (the sandbox takes non-trickle offers), or after `timeoutMs` regardless. */
-export function waitForIceGathering(pc: RTCPeerConnection, timeoutMs = 3_000): Promise<void> {
+function waitForIceGathering(pc: RTCPeerConnection, timeoutMs = 3_000): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(finish, timeoutMs);
@@ -56,7 +57,8 @@ export async function exchangeSdp(
       ...(signal ? { signal } : {}),
     });
   } catch (cause: unknown) {
-    throw StageError.networkLost(`${operation} request failed`, cause);
+    if (signal?.aborted) throw StageError.networkLost(`${operation} request cancelled`, cause);
+    throw StageError.fromUnreachable(await diagnoseUnreachable(url), operation, cause);
   }
   if (res.ok) {
     const location = res.headers.get('Location');
@@ -65,7 +67,7 @@ export async function exchangeSdp(
   throw await errorFromResponse(res, operation);
 }
 
-export async function errorFromResponse(res: Response, operation: 'publish' | 'subscribe'): Promise<StageError> {
+async function errorFromResponse(res: Response, operation: 'publish' | 'subscribe'): Promise<StageError> {
   let body: unknown;
   try {
     body = await res.json();

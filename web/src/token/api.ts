@@ -3,8 +3,10 @@
  * TokenApiError whose `code` picks the page's message (what to do), with the server's own text as detail.
  */
 import { API_ROUTES, CreateTokenResponse, ErrorBody, type CreateTokenRequest, type ErrorCode, type Role } from '../../../contracts/token-api.js';
+import { diagnoseUnreachable } from '../net/reachability.js';
 
-export type TokenApiErrorCode = ErrorCode | 'NETWORK' | 'BAD_RESPONSE';
+/** NETWORK: the browser is offline; CORS, PRIVATE_NETWORK, UNREACHABLE: why the API gave no answer (reachability.ts). */
+export type TokenApiErrorCode = ErrorCode | 'NETWORK' | 'CORS' | 'PRIVATE_NETWORK' | 'UNREACHABLE' | 'BAD_RESPONSE';
 
 export class TokenApiError extends Error {
   override readonly name = 'TokenApiError';
@@ -20,12 +22,12 @@ export class TokenApiError extends Error {
 
 export interface TokenRequestOptions {
   readonly role: Role;
-  /** Cognito ID token: sent as Bearer (publishers always go to /auth/tokens, which the sandbox serves without one). */
+  /** Cognito ID token, or the sandbox's dev bearer: sent as Bearer (publishers always go to /auth/tokens). */
   readonly idToken?: string;
   readonly userId?: string;
 }
 
-export function tokenRoute(role: Role, signedIn: boolean): string {
+function tokenRoute(role: Role, signedIn: boolean): string {
   return role === 'publisher' || signedIn ? API_ROUTES.createTokenAuthenticated.path : API_ROUTES.createToken.path;
 }
 
@@ -42,7 +44,9 @@ export async function requestToken(
   try {
     res = await fetchFn(url, { method: 'POST', headers, body: JSON.stringify(body) });
   } catch (cause: unknown) {
-    throw new TokenApiError('NETWORK', 0, cause instanceof Error ? cause.message : 'request failed');
+    const why = await diagnoseUnreachable(url, { fetchFn });
+    const code = ({ offline: 'NETWORK', cors: 'CORS', privateNetwork: 'PRIVATE_NETWORK', down: 'UNREACHABLE' } as const)[why.kind];
+    throw new TokenApiError(code, 0, why.kind === 'offline' ? (cause instanceof Error ? cause.message : 'request failed') : new URL(url).origin);
   }
   let json: unknown;
   try {

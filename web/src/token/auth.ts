@@ -52,11 +52,11 @@ function base64Url(bytes: Uint8Array): string {
 }
 
 /** A PKCE code verifier: 43+ characters from the unreserved set (48 random bytes = 64 base64url characters). */
-export function createVerifier(random: (n: number) => Uint8Array = randomBytes): string {
+function createVerifier(random: (n: number) => Uint8Array = randomBytes): string {
   return base64Url(random(48));
 }
 
-export async function challengeFor(verifier: string): Promise<string> {
+async function challengeFor(verifier: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
   return base64Url(new Uint8Array(digest));
 }
@@ -66,11 +66,11 @@ function randomBytes(n: number): Uint8Array {
 }
 
 /** The page's own URL without query or fragment: where Cognito sends the code back. */
-export function redirectUriOf(location: Location | URL): string {
+function redirectUriOf(location: Location | URL): string {
   return `${location.origin}${location.pathname}`;
 }
 
-export function authorizeUrl(settings: CognitoSettings, redirectUri: string, challenge: string, state: string): string {
+function authorizeUrl(settings: CognitoSettings, redirectUri: string, challenge: string, state: string): string {
   const url = new URL('/oauth2/authorize', settings.domain);
   url.search = new URLSearchParams({
     response_type: 'code',
@@ -94,7 +94,7 @@ export async function signIn(settings: CognitoSettings): Promise<void> {
   location.assign(authorizeUrl(settings, redirectUri, await challengeFor(verifier), state));
 }
 
-export function decodeIdToken(idToken: string): Session {
+function decodeIdToken(idToken: string): Session {
   if (!idToken.split('.')[1]) throw new AuthError('the ID token is not a JWT');
   let json: unknown;
   try {

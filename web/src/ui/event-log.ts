@@ -1,11 +1,14 @@
 /**
  * The event log both pages keep: timestamped entries, filterable by level and text, copied or downloaded as JSON.
- * Entries hold English text plus, for UI messages, the catalogue id and params, so a log is readable whatever the
- * page language and the text shown follows a language switch.
+ * Every line is a catalogue id with params, shown in the page language (and re-shown on a language switch); a param
+ * value "@id" names another catalogue entry (a state, on/off) and is shown translated too. The JSON export keeps the
+ * stable id as `code` beside the English `text` and the `shown` text the person read.
  */
-import { onLangChange, t, translate, type MessageId, type MessageParams } from '../i18n/index.js';
+import { isMessageId, onLangChange, t, translate, type MessageId, type MessageParams } from '../i18n/index.js';
+import type { Lang } from '../i18n/types.js';
 import type { LogLevel } from '../stage/client.js';
 import { byId, copyText, downloadText, el } from './dom.js';
+import { messageFor } from './errors.js';
 import { formatClock } from './format.js';
 
 export type LogCategory = 'app' | 'token' | 'media' | 'stage';
@@ -15,7 +18,7 @@ export interface LogEntry {
   readonly time: string;
   readonly level: LogLevel;
   readonly category: LogCategory;
-  /** Catalogue id for UI messages (the text then follows the page language). */
+  /** Catalogue id (the text follows the page language); the export's stable code. */
   readonly id?: MessageId;
   readonly params?: MessageParams;
   /** English (or driver) text; what the JSON export carries. */
@@ -25,7 +28,7 @@ export interface LogEntry {
 export type LevelFilter = 'all' | 'info' | 'warn' | 'error';
 
 const LEVEL_RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
-export const MAX_LOG_ENTRIES = 2_000;
+const MAX_LOG_ENTRIES = 2_000;
 
 export function matchesFilter(entry: LogEntry, level: LevelFilter, query: string, shownText: string): boolean {
   if (level !== 'all' && LEVEL_RANK[entry.level] < LEVEL_RANK[level]) return false;
@@ -71,12 +74,24 @@ export class EventLogModel {
   }
 
   toJSON(meta: Record<string, unknown> = {}): string {
-    return JSON.stringify({ ...meta, exportedAt: this.now().toISOString(), entries: this.items }, null, 2);
+    const entries = this.items.map((e) => ({ ...e, ...(e.id ? { code: e.id, shown: shownText(e) } : {}) }));
+    return JSON.stringify({ ...meta, exportedAt: this.now().toISOString(), entries }, null, 2);
   }
 }
 
+/** Params with "@id" values translated (in `lang`, or the page language). */
+export function localParams(params: MessageParams | undefined, lang?: Lang): MessageParams | undefined {
+  if (!params) return params;
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(params)) {
+    const ref = typeof v === 'string' && v.startsWith('@') ? v.slice(1) : undefined;
+    out[k] = ref !== undefined && isMessageId(ref) ? (lang ? translate(lang, ref) : t(ref)) : v;
+  }
+  return out;
+}
+
 function shownText(entry: LogEntry): string {
-  return entry.id ? t(entry.id, entry.params) : entry.text;
+  return entry.id ? t(entry.id, localParams(entry.params)) : entry.text;
 }
 
 /** Binds the model to the log card (ids log-level, log-filter, log-copy, log-download, log-clear, log-list). */
@@ -109,9 +124,10 @@ export class EventLogView {
     this.append(this.model.add(level, category, englishOf(id, params), id, params));
   }
 
-  /** Raw text (driver diagnostics), shown as is. */
-  raw(level: LogLevel, category: LogCategory, text: string): void {
-    this.append(this.model.add(level, category, text));
+  /** A failure, as the page's alert box words it (its reason's catalogue message). */
+  failure(level: LogLevel, category: LogCategory, error: unknown): void {
+    const message = messageFor(error);
+    this.info(category, message.id, message.params, level);
   }
 
   private json(): string {
@@ -147,12 +163,12 @@ function row(entry: LogEntry): HTMLLIElement {
   const time = new Date(entry.time);
   return el('li', { className: `log-${entry.level}`, attrs: { 'data-level': entry.level } }, [
     el('time', { text: formatClock(time), attrs: { datetime: entry.time } }),
-    el('span', { className: 'log-cat', text: entry.category }),
+    el('span', { className: 'log-cat', text: t(`log.cat.${entry.category}`), attrs: { 'data-category': entry.category } }),
     el('span', { className: 'log-text', text: shownText(entry) }),
   ]);
 }
 
 /** The English text is what the JSON export carries, whatever the page language. */
 function englishOf(id: MessageId, params?: MessageParams): string {
-  return translate('en', id, params);
+  return translate('en', id, localParams(params, 'en'));
 }

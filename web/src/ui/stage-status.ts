@@ -55,10 +55,10 @@ export class StageStatusView {
         this.renderDuration();
         const level = change.state === ConnectionState.Failed ? 'error' : change.error ? 'warn' : 'info';
         // The state id, not its translation: the entry then reads the same after a language switch.
-        this.log.info('stage', 'log.stateChanged', { state: change.state }, level);
+        this.log.info('stage', 'log.stateChanged', { state: `@state.${change.state}` }, level);
         if (change.error) {
           this.errors.show(change.error);
-          this.log.raw(level, 'stage', `${change.error.reason}: ${change.error.message}`);
+          this.log.failure(level, 'stage', change.error);
         }
       }),
       client.on(StageClientEvent.CountsChanged, (counts) => {
@@ -67,9 +67,9 @@ export class StageStatusView {
       }),
       client.on(StageClientEvent.Error, (error) => {
         this.errors.show(error);
-        this.log.raw('warn', 'stage', `${error.reason}: ${error.message}`);
+        this.log.failure('warn', 'stage', error);
       }),
-      client.on(StageClientEvent.Log, (entry) => this.log.raw(entry.level, 'stage', entry.message)),
+      client.on(StageClientEvent.Log, (entry) => this.log.info('stage', entry.id, entry.params, entry.level)),
     ];
     this.state = client.state;
     this.renderState();
@@ -106,6 +106,6 @@ export class StageStatusView {
   }
 }
 
-export function stateMessage(state: ConnectionState): MessageId {
+function stateMessage(state: ConnectionState): MessageId {
   return `state.${state}`;
 }

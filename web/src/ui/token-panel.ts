@@ -20,7 +20,7 @@ import type { ErrorBox } from './errors.js';
 import type { EventLogView } from './event-log.js';
 import { formatCountdown, shortArn } from './format.js';
 
-export function tokenStorageKey(role: Role): string {
+function tokenStorageKey(role: Role): string {
   return `ivs-test.token.${role}`;
 }
 
@@ -162,9 +162,12 @@ export class TokenPanel {
     this.say(t('token.fetching'));
     try {
       const userId = this.userIdInput.value.trim();
+      // The sandbox's dev identity stands in for a sign-in where AWS would need one (its bearer comes in config.json).
+      const needsIdentity = this.role === 'publisher' || api.viewerAccess === 'signed-in';
+      const idToken = this.session?.idToken ?? (needsIdentity ? api.sandboxBearer : undefined);
       const res = await requestToken(api.apiUrl, {
         role: this.role,
-        ...(this.session ? { idToken: this.session.idToken } : {}),
+        ...(idToken !== undefined ? { idToken } : {}),
         ...(userId ? { userId } : {}),
       });
       const token = decodeToken(res.token);
@@ -172,8 +175,8 @@ export class TokenPanel {
       this.accept(token, true);
     } catch (err: unknown) {
       this.say('');
-      const shown = this.errors.show(err);
-      this.log.raw('error', 'token', `token request failed: ${shown.reason}: ${err instanceof Error ? err.message : String(err)}`);
+      this.errors.show(err);
+      this.log.failure('error', 'token', err);
     } finally {
       this.fetchBtn.disabled = false;
       this.fetchBtn.removeAttribute('aria-busy');
@@ -185,8 +188,8 @@ export class TokenPanel {
     try {
       token = decodeToken(this.input.value);
     } catch (err: unknown) {
-      const shown = this.errors.show(err);
-      this.log.raw('warn', 'token', `pasted token refused: ${shown.reason}`);
+      this.errors.show(err);
+      this.log.failure('warn', 'token', err);
       return;
     }
     this.input.value = '';
@@ -199,7 +202,7 @@ export class TokenPanel {
     this.problem = this.check(token);
     if (this.problem) {
       this.errors.show(this.problem);
-      this.log.raw('warn', 'token', `token cannot be used here: ${this.problem.reason}`);
+      this.log.failure('warn', 'token', this.problem);
     } else {
       if (announce) this.errors.clear();
       const role = t(`token.role.${token.info.role}`);

@@ -8,10 +8,10 @@
  */
 import { t } from '../i18n/index.js';
 import type { VideoEntry } from '../pages/hooks.js';
-import type { RemoteParticipant } from '../stage/client.js';
+import { LAYER_CHOICES, type LayerChoice, type RemoteParticipant } from '../stage/client.js';
 import { el } from './dom.js';
 
-export const MAX_TILES = 12;
+const MAX_TILES = 12;
 
 export type AutoplayOutcome = 'playing' | 'muted' | 'blocked';
 
@@ -20,12 +20,15 @@ interface Tile {
   readonly video: HTMLVideoElement;
   readonly label: HTMLElement;
   readonly flags: HTMLElement;
+  readonly layer: HTMLSelectElement;
   participant: RemoteParticipant;
 }
 
 export interface VideoGridCallbacks {
   readonly onVideos: (videos: readonly VideoEntry[]) => void;
   readonly onAutoplay: (outcome: AutoplayOutcome) => void;
+  /** The viewer picked a simulcast layer for a tile (auto/high/medium/low). */
+  readonly onLayerChoice?: (participantId: string, choice: LayerChoice) => void;
 }
 
 function isNotAllowed(err: unknown): boolean {
@@ -105,11 +108,18 @@ export class VideoGrid {
     video.autoplay = true;
     const label = el('span', { className: 'tile-user' });
     const flags = el('span', { className: 'tile-flags' });
-    const caption = el('figcaption', { className: 'tile-label' }, [label, flags]);
+    // Per-tile layer choice (simulcast): options are labelled in renderTile, in the current language.
+    const layer = el('select', { className: 'tile-layer', attrs: { 'data-testid': 'layer-choice' } });
+    for (const choice of LAYER_CHOICES) layer.append(el('option', { attrs: { value: choice } }));
+    layer.addEventListener('change', () => {
+      const choice = LAYER_CHOICES.find((c) => c === layer.value);
+      if (choice) this.callbacks.onLayerChoice?.(p.id, choice);
+    });
+    const caption = el('figcaption', { className: 'tile-label' }, [label, flags, layer]);
     const li = el('li', { className: 'tile', attrs: { 'data-testid': 'tile', 'data-participant-id': p.id } }, [
       el('figure', {}, [video, caption]),
     ]);
-    return { li, video, label, flags, participant: p };
+    return { li, video, label, flags, layer, participant: p };
   }
 
   private renderTile(tile: Tile): void {
@@ -125,6 +135,8 @@ export class VideoGrid {
     if (p.videoMuted) flags.push(t('vw.tile.videoMuted'));
     if (p.audioMuted) flags.push(t('vw.tile.audioMuted'));
     tile.flags.textContent = flags.join(' · ');
+    tile.layer.setAttribute('aria-label', t('vw.layer.label', { user: name }));
+    for (const option of tile.layer.options) option.textContent = t(`vw.layer.${option.value as LayerChoice}`);
     tile.video.setAttribute('aria-label', [name, ...flags].join(', '));
   }
 
