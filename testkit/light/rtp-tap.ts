@@ -2,7 +2,7 @@
  * The receive side of a load subscriber without werift's per-packet work.
  *
  * werift handles every inbound SRTP packet with an AES + HMAC check, a header parse into objects, a NACK/jitter
- * handler and two event emitters (~56 µs per packet measured in bench/lib/subscriber.ts). A load subscriber needs none
+ * handler and two event emitters (~56 µs per packet measured for testkit/webrtc/subscriber.ts). A load subscriber needs none
  * of the payload: the SRTP header (RFC 3711 section 3.1) is sent in the clear, so sequence number, timestamp, SSRC,
  * payload type and size are readable as they arrive. RtpTap sits in front of werift's UDP receive callback and keeps
  * RTP for itself; STUN, DTLS and RTCP (SRTCP: sender reports, BYE) still go to werift, so ICE consent, DTLS
