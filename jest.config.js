@@ -9,8 +9,12 @@ const common = {
   transform,
   testEnvironment: 'node',
 };
-/** Long-running checks: the 200-cycle leak test and the bench smoke run. */
-const SOAK = ['<rootDir>/test/local/media-cycles.test.ts', '<rootDir>/bench/test/smoke.test.ts'];
+/** Long-running checks: the 200-cycle leak test, the 200-subscriber light crowd and the bench smoke run. */
+const SOAK = [
+  '<rootDir>/test/local/media-cycles.test.ts',
+  '<rootDir>/test/local/light-crowd.test.ts',
+  '<rootDir>/bench/test/smoke.test.ts',
+];
 /** Bench tests that start a sandbox and processes belong to the local tier, not the fast unit one. */
 const BENCH_LOCAL = '<rootDir>/bench/test/local/**/*.test.ts';
 

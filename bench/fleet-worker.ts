@@ -7,47 +7,12 @@ import { ramp } from './lib/rate.js';
 import { FleetConfig, ToWorker, type FleetStats, type FromWorker } from './lib/fleet-protocol.js';
 import type { LoadSubscriber } from './lib/schema.js';
 import { sandboxIvsClient, participantToken } from './lib/ivs.js';
-import { subscribe, type Subscriber } from '../testkit/webrtc/subscriber.js';
-
-/** A subscriber that has had its first media packet. */
-interface Handle {
-  readonly sub: Subscriber;
-  packets(): number;
-  lost(): number;
-  /** True once the transport failed or closed after joining. */
-  broken(): boolean;
-}
-
-function handleOf(sub: Subscriber): Handle {
-  const s = () => sub.stats();
-  return {
-    sub,
-    packets: () => s().audio.packets + s().video.packets,
-    lost: () => s().audio.lost + s().video.lost,
-    broken: () => {
-      const { connectMs, connectionState } = s();
-      return connectMs !== undefined && (connectionState === 'failed' || connectionState === 'closed');
-    },
-  };
-}
-
-/** Joins and waits for the first media packet; fails (closing the subscriber) if none arrives within `timeoutMs`. */
-async function join(whepUrl: string, token: string, audio: boolean, timeoutMs: number): Promise<Handle> {
-  const t0 = performance.now();
-  const sub = await subscribe({ whepUrl, token, audio, signalTimeoutMs: Math.max(1000, timeoutMs) });
-  try {
-    await sub.waitForPackets(1, Math.max(1, timeoutMs - (performance.now() - t0)));
-  } catch (error) {
-    await sub.close();
-    throw error;
-  }
-  return handleOf(sub);
-}
+import { joinSubscriber, type SubscriberHandle } from './fleet/media.js';
 
 interface Entry {
   readonly index: number;
   readonly startedAtMs: number;
-  handle: Handle | null;
+  handle: SubscriberHandle | null;
   error: string | null;
   settled: boolean;
 }
@@ -84,8 +49,8 @@ function report(): LoadSubscriber[] {
     index: e.index,
     ok: e.handle !== null && !e.handle.broken(),
     startedAtMs: e.startedAtMs,
-    joinMs: e.handle?.sub.stats().connectMs ?? null,
-    firstPacketMs: e.handle?.sub.stats().firstPacketMs ?? null,
+    joinMs: e.handle?.joinMs ?? null,
+    firstPacketMs: e.handle?.firstPacketMs ?? null,
     packets: e.handle?.packets() ?? 0,
     lost: e.handle?.lost() ?? 0,
     error: e.handle?.broken() ? 'transport failed after joining' : e.error,
@@ -105,7 +70,7 @@ async function add(count: number, rampMs: number, maxInFlight: number, runOffset
       entries.push(entry);
       try {
         const t = await participantToken(client, cfg.stageArn, ['SUBSCRIBE'], `fleet-${entry.index}`);
-        entry.handle = await join(cfg.whepUrl, t.token, cfg.audio, cfg.joinTimeoutMs);
+        entry.handle = await joinSubscriber({ whepUrl: cfg.whepUrl, token: t.token, audio: cfg.audio, timeoutMs: cfg.joinTimeoutMs });
       } catch (error) {
         entry.error = error instanceof Error ? error.message : String(error);
       } finally {
@@ -120,8 +85,8 @@ async function add(count: number, rampMs: number, maxInFlight: number, runOffset
 async function stop(): Promise<void> {
   stopping = true;
   // Close in small batches: hundreds of simultaneous DELETEs would just queue up in the server anyway.
-  const subs = entries.flatMap((e) => (e.handle ? [e.handle.sub] : []));
-  for (let i = 0; i < subs.length; i += 50) await Promise.all(subs.slice(i, i + 50).map((s) => s.close().catch(() => undefined)));
+  const handles = entries.map((e) => e.handle).filter((h): h is SubscriberHandle => h !== null);
+  for (let i = 0; i < handles.length; i += 50) await Promise.all(handles.slice(i, i + 50).map((h) => h.close().catch(() => undefined)));
 }
 
 process.on('message', (raw) => {
@@ -133,7 +98,7 @@ process.on('message', (raw) => {
       switch (m.type) {
         case 'config':
           config = FleetConfig.parse(m.config);
-          send({ type: 'ready', client: 'werift (testkit/webrtc/subscriber.ts)' });
+          send({ type: 'ready', client: 'light subscriber (testkit/light/subscriber.ts)' });
           break;
         case 'add':
           await add(m.count, m.rampMs, m.maxInFlight, m.runOffsetMs);

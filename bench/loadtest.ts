@@ -1,5 +1,6 @@
 /**
  * `npm run loadtest -- --viewers N --ramp 60s [--target sandbox|URL] [--hosts K]`
+ * `npm run loadtest -- --target aws --stack NAME --viewers N --yes`: the real stage (bench/ivs-target/run.ts).
  *
  * sandbox (default): starts a sandbox child process on 127.0.0.1, one publisher (a synthetic werift publisher when
  * testkit/webrtc/publisher.ts), and ramps N lightweight subscribers (ICE, DTLS,
@@ -16,6 +17,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isFleetRun } from './fleet/cli.js';
+import { awsLoadMain, wantsAwsTarget } from './ivs-target/run.js';
 import { runFleetCli } from './fleet/run.js';
 import { argsOrExitCode, LOAD_USAGE, parseLoadArgs } from './lib/cli.js';
 import { fanOutText } from './lib/fanout.js';
@@ -27,6 +29,7 @@ import { runTokens } from './load/tokens.js';
 async function main(): Promise<number> {
   // The fleet mode (ECS Fargate tasks, docs/load-testing.md) has its own flags and run.
   if (isFleetRun(process.argv.slice(2))) return runFleetCli(process.argv.slice(2));
+  if (wantsAwsTarget(process.argv.slice(2))) return awsLoadMain(process.argv.slice(2));
   const parsed = argsOrExitCode(parseLoadArgs, LOAD_USAGE, process.argv.slice(2));
   if ('exitCode' in parsed) return parsed.exitCode;
   const { args } = parsed;

@@ -20,6 +20,7 @@ import { goalsFor } from './lib/goals.js';
 import { BenchResultSchema, type BenchResult, type Goal } from './lib/schema.js';
 import { benchLambda } from './parts/lambda.js';
 import { benchLatency, ChromiumMediaError } from './parts/latency.js';
+import { benchLightClient, LIGHT_CLIENT_GOAL_US_PER_PACKET } from './parts/light-client.js';
 import { benchJanus, benchSfu } from './parts/sfu.js';
 import { benchEmulatedTokens, runTokenBench } from './parts/tokens.js';
 import { benchWebWeight } from './parts/web.js';
@@ -199,6 +200,26 @@ export async function runBench(args: BenchArgs): Promise<{ result: BenchResult; 
           }
         } catch (error) {
           skipped.push({ what: 'Janus reference SFU', why: errorText(error) });
+        }
+        log('light subscriber: CPU per received packet (testkit/light/subscriber.ts)');
+        try {
+          const c = await benchLightClient({
+            sandboxUrl: sandbox.url,
+            stageArn,
+            subscribers: args.quick ? 5 : 50,
+            windowSeconds: args.quick ? 3 : 20,
+            settleSeconds: args.quick ? 1 : 5,
+            log: (l) => log(`  ${l}`),
+          });
+          const figure = c.usPerPacket === null ? 'no packets' : `${fmtNumber(c.usPerPacket, 1)} µs`;
+          const line =
+            `Light subscriber (testkit/light): ${figure} of CPU per received packet (goal ≤ ${LIGHT_CLIENT_GOAL_US_PER_PACKET} µs), ` +
+            `${c.receiving}/${c.subscribers} receiving ${fmtNumber(c.packetsPerSecPerSubscriber ?? 0, 0)} packets/s each over ${c.windowSeconds} s; ` +
+            `process CPU time of the subscriber child, inflated when other work shares the cores.`;
+          notes.push(line);
+          log(`  ${line}`);
+        } catch (error) {
+          skipped.push({ what: 'light subscriber CPU per packet (bench/parts/light-client.ts)', why: errorText(error) });
         }
       }
     } catch (error) {

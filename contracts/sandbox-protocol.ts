@@ -2,10 +2,14 @@
  * The sandbox's media and event protocol, shared by the sandbox server (local/) and its page driver (web/).
  *
  * A sandbox participant token (same claims as IVS) carries `whip_url` = `<origin>/whip` and
- * `events_url` = `ws(s)://<origin>/events`. With that token as `Authorization: Bearer`:
- *  - publish:   POST  <whip_url>                       SDP offer -> 201 SDP answer, Location: <origin>/whip/sessions/<id>
- *  - subscribe: POST  <origin>/whep/<publisherParticipantId>  SDP offer -> 201 SDP answer, Location: <origin>/whep/sessions/<id>
+ * `events_url` = `ws(s)://<origin>/events`. The media URLs follow IVS's layout (docs/ivs-wire.md): `whip_url` is a
+ * base. With the token as `Authorization: Bearer`:
+ *  - publish:   POST  <whip_url>/publish/<jti>              SDP offer -> 201 SDP answer, Location: <origin>/whip/sessions/<id>
+ *               POST  <whip_url>                            the same (OBS-style global WHIP endpoint)
+ *  - subscribe: POST  <whip_url>/subscribe/<publisherId>    SDP offer -> 201 SDP answer, Location: <origin>/whep/sessions/<id>
  *  - stop:      DELETE the Location URL
+ * Any POST may be answered 307 with a Location to POST the same offer to again (`--media-redirect`; IVS's global
+ * endpoint does it too).
  * Offers are non-trickle (gathering complete); the server is ICE-lite on loopback/LAN addresses only.
  * Errors are `{error:{code,message}}` with a 4xx status (see SandboxErrorCode).
  *
@@ -16,9 +20,12 @@ import * as z from './zod.js';
 
 export const SANDBOX_PATHS = {
   whip: '/whip',
+  publish: '/whip/publish/:participantId',
+  subscribe: '/whip/subscribe/:participantId',
   whipSession: '/whip/sessions/:sessionId',
-  whep: '/whep/:participantId',
   whepSession: '/whep/sessions/:sessionId',
+  /** `--media-redirect` answers every media POST with 307 to the same path under this prefix. */
+  redirected: '/edge',
   events: '/events',
   /** The token API (lambda/ handler) is mounted here; config.json apiUrl points at it. */
   api: '/api',
@@ -47,9 +54,23 @@ export const SANDBOX_ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   /** DisconnectParticipant revokes the participant (as IVS does): its token can't rejoin the stage. */
   'TOKEN_REVOKED',
+  /** `POST <whip_url>/publish/<jti>` with another participant's id in the path. */
+  'TOKEN_WRONG_PARTICIPANT',
   'PARTICIPANT_NOT_FOUND',
   'BAD_REQUEST',
 ] as const;
+function mediaUrl(whipUrl: string, operation: 'publish' | 'subscribe', participantId: string): string {
+  const url = new URL(whipUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/${operation}/${encodeURIComponent(participantId)}`;
+  url.search = '';
+  return url.href;
+}
+
+/** `<whip_url>/publish/<jti>`: where a token publishes (IVS layout; the jti is the participant id). */
+export const publishUrl = (whipUrl: string, jti: string): string => mediaUrl(whipUrl, 'publish', jti);
+/** `<whip_url>/subscribe/<publisherParticipantId>`. */
+export const subscribeUrl = (whipUrl: string, publisherId: string): string => mediaUrl(whipUrl, 'subscribe', publisherId);
+
 export const SandboxErrorCode = z.enum(SANDBOX_ERROR_CODES);
 export type SandboxErrorCode = z.infer<typeof SandboxErrorCode>;
 

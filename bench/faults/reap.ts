@@ -42,7 +42,7 @@ for (let cycle = 1; cycle <= cycles; cycle++) {
     const s = await mint(['SUBSCRIBE']);
     const peer = await createClientPeer({ audio: [], video: [new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000 })] });
     peer.pc.addTransceiver('video', { direction: 'recvonly' });
-    const res = await fetch(`${url}/whep/${p.participantId}`, {
+    const res = await fetch(`${url}/whip/subscribe/${p.participantId}`, {
       method: 'POST',
       headers: { 'content-type': 'application/sdp', authorization: `Bearer ${s.token}` },
       body: await peer.offer(),

@@ -1,11 +1,12 @@
 /**
- * The media client a fleet worker joins subscribers with, and the one place to swap it: today the test kit's
- * non-decoding werift subscriber (testkit/webrtc/subscriber.ts), seen through the handle the worker counts with.
- * A subscriber has joined once its first media packet arrived.
+ * The media client a fleet worker joins subscribers with, and the one place to swap it: the light subscriber
+ * (testkit/light/subscriber.ts: reads SRTP headers without decrypting, sends RR/NACK/PLI, IVS's media URL layout),
+ * seen through the handle the worker counts with. A subscriber has joined once its first media packet arrived.
  */
-import { subscribe } from '../../testkit/webrtc/subscriber.js';
+import { subscribeLight } from '../../testkit/light/subscriber.js';
 
 export interface SubscribeOptions {
+  /** `<whip_url>/subscribe/<publisherParticipantId>` */
   readonly whepUrl: string;
   readonly token: string;
   readonly audio: boolean;
@@ -28,27 +29,23 @@ export interface SubscriberHandle {
 
 export async function joinSubscriber(o: SubscribeOptions): Promise<SubscriberHandle> {
   const t0 = performance.now();
-  const sub = await subscribe({ whepUrl: o.whepUrl, token: o.token, audio: o.audio, signalTimeoutMs: Math.max(1000, o.timeoutMs) });
+  const sub = await subscribeLight({ url: o.whepUrl, token: o.token, audio: o.audio, timeoutMs: Math.max(1000, o.timeoutMs) });
   try {
     await sub.waitForPackets(1, Math.max(1, o.timeoutMs - (performance.now() - t0)));
   } catch (error) {
     await sub.close();
     throw error;
   }
-  const stats = () => sub.stats();
   return {
     get joinMs() {
-      return stats().connectMs ?? null;
+      return sub.stats().joinMs;
     },
     get firstPacketMs() {
-      return stats().firstPacketMs ?? null;
+      return sub.stats().firstPacketMs;
     },
-    packets: () => stats().audio.packets + stats().video.packets,
-    lost: () => stats().audio.lost + stats().video.lost,
-    broken: () => {
-      const { connectMs, connectionState } = stats();
-      return connectMs !== undefined && (connectionState === 'failed' || connectionState === 'closed');
-    },
+    packets: () => sub.packets(),
+    lost: () => sub.lost(),
+    broken: () => sub.broken(),
     close: () => sub.close(),
   };
 }

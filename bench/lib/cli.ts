@@ -110,7 +110,8 @@ deployed token API, and writes bench/results/loadtest-<time>.json and .md.
   --ramp DURATION         spread the starts over this long, e.g. 60s, 2m, 500ms (default 60s)
   --hold DURATION         keep everyone connected this long after the ramp (default 20s; tokens: ignored)
   --target sandbox|URL    "sandbox" (default) starts a sandbox here; a URL is a deployed site or token API base:
-                          the token flash crowd (POST <URL>/tokens, honouring 429 Retry-After)
+                          the token flash crowd (POST <URL>/tokens, honouring 429 Retry-After);
+                          "aws" joins subscribers to the real stage (--target aws --help for its flags)
   --hosts K               also print how to fan the same load out over K machines
   --fleet N               run on N ECS Fargate tasks instead (--target aws; --fleet 1 --help for its flags)
   --workers W             subscriber processes on this machine (default 2)

@@ -27,15 +27,19 @@ interface RunningPublisher {
 /** The test kit's synthetic werift publisher: no browser on the cores the subscribers need. */
 async function startPublisher(sandboxUrl: string, stageArn: string, bitrateKbps: number, fps: number): Promise<RunningPublisher> {
   const client = sandboxIvsClient(sandboxUrl);
-  const pub = await participantToken(client, stageArn, ['PUBLISH'], 'loadtest-publisher');
-  const p = await publish({ whipUrl: `${sandboxUrl}/whip`, token: pub.token, bitrateKbps, fps });
-  try {
-    await p.connected(20_000);
-  } catch (error) {
-    await p.close().catch(() => undefined);
-    throw error;
+  // A machine shared with other work sometimes misses ICE within the timeout: a fresh token and peer, 3 tries.
+  for (let attempt = 1; ; attempt++) {
+    const pub = await participantToken(client, stageArn, ['PUBLISH'], attempt === 1 ? 'loadtest-publisher' : `loadtest-publisher-${attempt}`);
+    const p = await publish({ whipUrl: `${sandboxUrl}/whip/publish/${pub.participantId}`, token: pub.token, bitrateKbps, fps });
+    try {
+      await p.connected(20_000);
+      return { participantId: pub.participantId, kind: `synthetic VP8 (werift) at ${bitrateKbps} kbit/s, ${fps} fps`, close: () => p.close() };
+    } catch (error) {
+      await p.close().catch(() => undefined);
+      if (attempt >= 3) throw error;
+      log(`the publisher did not connect (attempt ${attempt}); trying again`);
+    }
   }
-  return { participantId: pub.participantId, kind: `synthetic VP8 (werift) at ${bitrateKbps} kbit/s, ${fps} fps`, close: () => p.close() };
 }
 
 /* --------------------------------------------------------------------------------------------------- sampler ---- */
@@ -142,7 +146,7 @@ export async function runSubscribers(args: LoadArgs): Promise<LoadResult> {
     config: {
       sandboxUrl: sandbox.url,
       stageArn,
-      whepUrl: `${sandbox.url}/whep/${publisher.participantId}`,
+      whepUrl: `${sandbox.url}/whip/subscribe/${publisher.participantId}`,
       audio: false,
       joinTimeoutMs: 30_000,
     },

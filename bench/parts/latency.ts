@@ -76,14 +76,14 @@ export async function benchLatency(o: LatencyOptions): Promise<LatencyOutcome> {
     let viewer: HarnessViewer | null = null;
     let publisher: HarnessPublisher | null = null;
     const pub = await participantToken(client, o.stageArn, ['PUBLISH'], 'bench-publisher');
-    const whepUrl = `${o.sandboxUrl}/whep/${pub.participantId}`;
+    const whepUrl = `${o.sandboxUrl}/whip/subscribe/${pub.participantId}`;
     const ttff: number[] = [];
     if (o.mode === 'chromium') {
       const harness = await startHarnessServer();
       cleanups.push(() => harness.close());
       const browser: OwnedChromium = await startChromium({ timeoutMs: 60_000 });
       cleanups.push(() => browser.close());
-      const p = await HarnessPublisher.start(browser.browser, harness.url, `${o.sandboxUrl}/whip`, pub.token, {
+      const p = await HarnessPublisher.start(browser.browser, harness.url, `${o.sandboxUrl}/whip/publish/${pub.participantId}`, pub.token, {
         width: o.width,
         height: o.height,
         fps: o.fps,
@@ -92,7 +92,7 @@ export async function benchLatency(o: LatencyOptions): Promise<LatencyOutcome> {
       });
       publisher = p;
       cleanups.push(() => p.close());
-      o.log(`Chromium publisher on ${o.sandboxUrl}/whip as ${pub.participantId}`);
+      o.log(`Chromium publisher on ${o.sandboxUrl}/whip/publish/${pub.participantId} as ${pub.participantId}`);
 
       const vt = await participantToken(client, o.stageArn, ['SUBSCRIBE'], 'bench-viewer');
       const v = await HarnessViewer.start(browser.browser, harness.url, whepUrl, vt.token, o.audio);
@@ -116,7 +116,7 @@ export async function benchLatency(o: LatencyOptions): Promise<LatencyOutcome> {
       }
       o.log(`time to first frame over ${ttff.length} joins: ${ttff.map((x) => x.toFixed(0)).join(', ')} ms`);
     } else {
-      const synthetic = await startSyntheticPublisher(`${o.sandboxUrl}/whip`, pub.token, o.maxBitrateKbps, o.fps);
+      const synthetic = await startSyntheticPublisher(`${o.sandboxUrl}/whip/publish/${pub.participantId}`, pub.token, o.maxBitrateKbps, o.fps);
       cleanups.push(() => synthetic.close());
       o.log(`synthetic werift publisher (${o.maxBitrateKbps} kbit/s VP8-shaped RTP) as ${pub.participantId}; no browser, latency not measured`);
       notes.push('SFU cost measured with the synthetic werift publisher (no browser): latency and time-to-first-frame not measured in this run');

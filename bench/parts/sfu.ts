@@ -112,7 +112,7 @@ export async function benchSfu(o: SfuBenchOptions): Promise<SfuBenchOutcome> {
   let fleet: Fleet | undefined;
   try {
     const pub = await participantToken(client, o.stageArn, ['PUBLISH'], 'bench-sfu-publisher');
-    publisher = await publish({ whipUrl: `${o.sandboxUrl}/whip`, token: pub.token, bitrateKbps, audio });
+    publisher = await publish({ whipUrl: `${o.sandboxUrl}/whip/publish/${pub.participantId}`, token: pub.token, bitrateKbps, audio });
     await publisher.connected();
     const p = publisher;
     log(`synthetic publisher ${pub.participantId}: VP8-shaped RTP at ${bitrateKbps} kbit/s${audio ? ' + audio' : ''}`);
@@ -121,7 +121,7 @@ export async function benchSfu(o: SfuBenchOptions): Promise<SfuBenchOutcome> {
       config: {
         sandboxUrl: o.sandboxUrl,
         stageArn: o.stageArn,
-        whepUrl: `${o.sandboxUrl}/whep/${pub.participantId}`,
+        whepUrl: `${o.sandboxUrl}/whip/subscribe/${pub.participantId}`,
         audio,
         joinTimeoutMs: 20_000,
       },

@@ -6,9 +6,9 @@
  *   POST /<IvsOperation>, GET|POST|DELETE /tags/{arn}   IVS real-time API (AWS wire shape)
  *   GET  /events (WebSocket)                            participant events
  *   *    /api/*                                         lambda/'s token API through an API Gateway v2 adapter
- *   POST /whip, POST /whep/{id}, DELETE .../sessions/*  media plane (local/src/media)
- * CORS (local/src/cors.ts): media and events any origin, token API an allow-list, IVS API and pages none.
+ *   POST /whip[/publish/{jti}], POST /whip/subscribe/{id}, DELETE .../sessions/*  media plane (local/src/media)
  *   GET  /config.json, GET /*                           pages
+ * CORS (local/src/cors.ts): media and events any origin, token API an allow-list, IVS API and pages none.
  */
 import { createPublicKey, randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -135,6 +135,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       events: hub,
       ...(config.iceAddresses ? { iceAddresses: config.iceAddresses } : {}),
       maxPublishersPerStage: config.quotas.publishersPerStage,
+      redirect: config.mediaRedirect,
       ...(config.network ? { networkRules: parseNetworkSpec(config.network) } : {}),
     });
     hub.attachMedia(media);

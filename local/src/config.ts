@@ -69,6 +69,8 @@ export const SandboxOptions = z.object({
     .prefault({}),
   /** Register the media plane (WHIP/WHEP, local/src/media/plugin.ts). Off only for tests of the control plane alone. */
   media: z.boolean().default(true),
+  /** Answer every media POST with a 307 to a second path first, as IVS's global WHIP endpoint does (`--media-redirect`). */
+  mediaRedirect: z.boolean().default(false),
   /** ICE host addresses the SFU offers; default: its own choice (loopback and LAN interfaces). */
   iceAddresses: z.array(z.string()).optional(),
   /** Simulated links at start, e.g. `viewer:loss=5,delay=80;publisher:cap=800` (local/src/media/network.ts). */

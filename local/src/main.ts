@@ -43,12 +43,7 @@ const USAGE = `usage: npm start -- [options]
   --https-key FILE --https-cert FILE   serve HTTPS/WSS (phones need a secure origin for the camera)
   --no-build               serve web/dist as it is, without rebuilding the pages
   --web-root DIR           serve the pages in DIR (implies --no-build)
-  --network SPEC           simulated links, e.g. "viewer:loss=5,delay=80;publisher:cap=800"
-                           (who: publisher, viewer, all or a userId; keys loss %, delay ms, jitter ms,
-                           cap kbit/s|none, queue ms; up./down. for one direction; change live with
-                           PUT /sandbox/participants/{id}/network)
-  --allow-origin URL       also let pages from URL (an origin: https://you.github.io) call the token API; repeatable.
-                           Media and events accept every origin (the token is the credential).
+  --media-redirect         answer every media POST with 307 to a second URL first (tests clients' redirects)
   --verbose                request logs and the token API's logs and metrics
   -h, --help               this text
 `;
@@ -62,6 +57,7 @@ const Cli = z.object({
   httpsKey: z.string().optional(),
   httpsCert: z.string().optional(),
   verbose: z.boolean(),
+  mediaRedirect: z.boolean(),
   build: z.boolean(),
   webRoot: z.string().min(1).optional(),
   network: z.string().min(1).optional(),
@@ -87,6 +83,7 @@ function readArgs(): z.infer<typeof Cli> {
         'https-key': { type: 'string' },
         'https-cert': { type: 'string' },
         verbose: { type: 'boolean' },
+        'media-redirect': { type: 'boolean' },
         'no-build': { type: 'boolean' },
         'web-root': { type: 'string' },
         network: { type: 'string' },
@@ -113,6 +110,7 @@ function readArgs(): z.infer<typeof Cli> {
     httpsKey: values['https-key'],
     httpsCert: values['https-cert'],
     verbose: values.verbose ?? false,
+    mediaRedirect: values['media-redirect'] ?? false,
     build: !(values['no-build'] ?? false) && values['web-root'] === undefined,
     webRoot: values['web-root'],
     network: values.network,
@@ -222,7 +220,7 @@ function banner(b: BannerInput): string {
           `              aws ivs-realtime list-stages --endpoint-url ${local} --region ${b.region}   (signatures verified)`,
         ]
       : [`  IVS API     aws ivs-realtime list-stages --endpoint-url ${local} --region ${b.region}   (any credentials)`]),
-    `  media       ${b.media ? `WHIP ${local}/whip, WHEP ${local}/whep/<participantId>` : 'off'}`,
+    `  media       ${b.media ? `WHIP ${local}/whip/publish/<jti> (or ${local}/whip), subscribe ${local}/whip/subscribe/<participantId>` : 'off'}`,
     `  CORS        media and events: any origin; token API: this origin${b.allowedOrigins.length > 0 ? `, ${b.allowedOrigins.join(', ')}` : ' only (--allow-origin URL adds one)'}`,
     '',
     `Tokens (no login: a dev identity stands in for Cognito; its bearer is ${b.devBearer === 'dev' ? '"dev" on loopback' : 'the secret below'}):`,
@@ -284,6 +282,7 @@ async function main(): Promise<void> {
       host: args.host,
       minting: args.minting,
       region: args.region,
+      mediaRedirect: args.mediaRedirect,
       allowedOrigins: args.allowOrigin,
       ...(signingKeyPem !== undefined ? { signingKeyPem } : {}),
       ...(webRoot !== undefined ? { webRoot } : {}),

@@ -39,7 +39,7 @@ it('real publish and subscribe reach the events socket and the IVS records; Disc
   const page = new EventsClient(sb.url);
   const { sessionId } = await page.join(viewer.token);
 
-  const pub = await publish({ whipUrl: `${sb.url}/whip`, token: host.token, bitrateKbps: 200 });
+  const pub = await publish({ whipUrl: `${sb.url}/whip/publish/${host.participantId}`, token: host.token, bitrateKbps: 200 });
   open.push(pub);
   await pub.connected(20_000);
   expect((await page.nextOf('participantPublished')).participant).toMatchObject({ participantId: host.participantId, userId: 'host' });
@@ -47,7 +47,7 @@ it('real publish and subscribe reach the events socket and the IVS records; Disc
   while (counts.counts.publishers !== 1) counts = await page.nextOf('counts');
   expect(counts.counts).toEqual({ publishers: 1, subscribers: 1 });
 
-  const sub = await subscribe({ whepUrl: `${sb.url}/whep/${host.participantId}`, token: viewer.token });
+  const sub = await subscribe({ whepUrl: `${sb.url}/whip/subscribe/${host.participantId}`, token: viewer.token });
   open.push(sub);
   await sub.waitForPackets(10, 20_000);
 

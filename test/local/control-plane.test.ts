@@ -311,7 +311,7 @@ describe('the default media plane', () => {
       const publish = await offer(`Bearer ${viewer?.token}`);
       expect(publish.statusCode).toBe(403);
       expect(publish.json()).toMatchObject({ error: { code: 'CAPABILITY_MISSING' } });
-      const nobody = await offer(`Bearer ${viewer?.token}`, '/whep/nobodyHere');
+      const nobody = await offer(`Bearer ${viewer?.token}`, '/whip/subscribe/nobodyHere');
       expect(nobody.statusCode).toBe(404);
       expect(nobody.json()).toMatchObject({ error: { code: 'PUBLISHER_NOT_FOUND' } });
 

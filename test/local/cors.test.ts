@@ -39,7 +39,9 @@ const preflight = (url: string, origin: string, method = 'POST', privateNetwork 
 describe('media and events: any origin', () => {
   it.each([
     ['/whip', 'POST'],
-    ['/whep/somebody', 'POST'],
+    ['/whip/subscribe/somebody', 'POST'],
+    ['/whip/publish/someone', 'POST'],
+    ['/edge/whip/subscribe/somebody', 'POST'],
     ['/whip/sessions/00000000-0000-4000-8000-000000000000', 'DELETE'],
     ['/whep/sessions/00000000-0000-4000-8000-000000000000', 'DELETE'],
   ])('a preflight for %s (%s) from a page on another origin is allowed, private network included', async (url, method) => {

@@ -95,7 +95,7 @@ const path = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom('/api/tokens', '/api/auth/tokens', '/api/stage', '/api/time').chain((p) => fc.constant(p)) },
   { weight: 1, arbitrary: segment.map((s) => `/api/participants/${s}`) },
   { weight: 1, arbitrary: segment.map((s) => `/api/${s}?${s}=1&constructor=2`) },
-  { weight: 1, arbitrary: fc.oneof(fc.constant('/whip'), segment.map((s) => `/whep/${s}`), segment.map((s) => `/whip/sessions/${s}`)) },
+  { weight: 1, arbitrary: fc.oneof(fc.constant('/whip'), segment.map((s) => `/whip/subscribe/${s}`), segment.map((s) => `/whip/publish/${s}`), segment.map((s) => `/whip/sessions/${s}`)) },
   { weight: 1, arbitrary: fc.constantFrom('/config.json', '/events', '/', `/${'a'.repeat(300)}`, '/%zz', '/tags/%E0%A4%A') },
 );
 const method = fc.constantFrom('POST', 'POST', 'POST', 'GET', 'DELETE', 'PUT', 'OPTIONS');

@@ -165,7 +165,7 @@ describe('the pages get CloudFront\'s security headers (lib/csp.ts)', () => {
 
 describe('framework-level rejections in the project shapes', () => {
   it('answers an over-long WHEP participant id with 414 {error:{code,message}}', async () => {
-    const res = await send(`/whep/${'a'.repeat(200)}`, 'localhost', { method: 'POST', body: '' });
+    const res = await send(`/whip/subscribe/${'a'.repeat(200)}`, 'localhost', { method: 'POST', body: '' });
     expect(res.status).toBe(414);
     expect(JSON.parse(res.body)).toEqual({ error: { code: 'URI_TOO_LONG', message: expect.any(String) } });
   });

@@ -36,12 +36,12 @@ describe('publish/subscribe cycles', () => {
     const rss: number[] = [];
     for (let i = 1; i <= CYCLES; i++) {
       const p = await sb.token(['PUBLISH']);
-      const pub = await publish({ whipUrl: `${sb.url}/whip`, token: p.token, audio: true, bitrateKbps: 200 });
+      const pub = await publish({ whipUrl: `${sb.url}/whip/publish/${p.participantId}`, token: p.token, audio: true, bitrateKbps: 200 });
       const s = await sb.token(['SUBSCRIBE']);
       try {
         // Generous: CI shares two cores with other suites; this test is about leaks, not speed.
         await pub.connected(30_000);
-        const sub = await subscribe({ whepUrl: `${sb.url}/whep/${p.participantId}`, token: s.token });
+        const sub = await subscribe({ whepUrl: `${sb.url}/whip/subscribe/${p.participantId}`, token: s.token });
         try {
           await sub.waitForPackets(3, 30_000);
         } finally {

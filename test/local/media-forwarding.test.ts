@@ -51,7 +51,7 @@ afterAll(async () => {
 
 async function startPublisher(stageArn = sb.stageArn, options: { audio?: boolean } = {}) {
   const t = await sb.token(['PUBLISH'], stageArn);
-  const pub = await publish({ whipUrl: `${sb.url}/whip`, token: t.token, audio: options.audio ?? true, bitrateKbps: 300 });
+  const pub = await publish({ whipUrl: `${sb.url}/whip/publish/${t.participantId}`, token: t.token, audio: options.audio ?? true, bitrateKbps: 300 });
   open.push(pub);
   await pub.connected();
   return { pub, participantId: t.participantId };
@@ -59,7 +59,7 @@ async function startPublisher(stageArn = sb.stageArn, options: { audio?: boolean
 
 async function startSubscriber(publisherId: string, stageArn = sb.stageArn): Promise<{ sub: Subscriber; participantId: string }> {
   const t = await sb.token(['SUBSCRIBE'], stageArn);
-  const sub = await subscribe({ whepUrl: `${sb.url}/whep/${publisherId}`, token: t.token });
+  const sub = await subscribe({ whepUrl: `${sb.url}/whip/subscribe/${publisherId}`, token: t.token });
   open.push(sub);
   return { sub, participantId: t.participantId };
 }
@@ -101,11 +101,11 @@ describe('forwarding', () => {
 
   it('forwards H.264 as negotiated with the publisher, to a subscriber that prefers VP8 but accepts H.264', async () => {
     const t = await sb.token(['PUBLISH']);
-    const pub = await publish({ whipUrl: `${sb.url}/whip`, token: t.token, videoCodec: 'H264', bitrateKbps: 300 });
+    const pub = await publish({ whipUrl: `${sb.url}/whip/publish/${t.participantId}`, token: t.token, videoCodec: 'H264', bitrateKbps: 300 });
     open.push(pub);
     await pub.connected();
     const s = await sb.token(['SUBSCRIBE']);
-    const sub = await subscribe({ whepUrl: `${sb.url}/whep/${t.participantId}`, token: s.token, audio: false, videoCodecs: ['VP8', 'H264'] });
+    const sub = await subscribe({ whepUrl: `${sb.url}/whip/subscribe/${t.participantId}`, token: s.token, audio: false, videoCodecs: ['VP8', 'H264'] });
     open.push(sub);
     await sub.waitForPackets(60, 20_000);
     expect(sub.stats().video.packets).toBeGreaterThanOrEqual(60);
@@ -166,7 +166,7 @@ describe('forwarding', () => {
     const peer = await createClientPeer({ audio: [OPUS()], video: [VP8()] });
     peer.pc.addTransceiver('audio', { direction: 'recvonly' });
     peer.pc.addTransceiver('video', { direction: 'recvonly' });
-    const answer = await postOffer(`${sb.url}/whep/${participantId}`, await peer.offer(), { token: t.token });
+    const answer = await postOffer(`${sb.url}/whip/subscribe/${participantId}`, await peer.offer(), { token: t.token });
     await peer.pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     await eventually('the subscriber to connect', () => sb.media.stats().subscribers === 1 && events.includes(`subscribeStarted ${t.participantId} ${participantId}`));
     await peer.close(); // sockets gone, nothing said to the server

@@ -30,7 +30,7 @@ async function whip(token: string): Promise<string> {
 async function whep(token: string, publisherId: string): Promise<string> {
   const res = await sb.app.inject({
     method: 'POST',
-    url: `/whep/${publisherId}`,
+    url: `/whip/subscribe/${publisherId}`,
     headers: { 'content-type': 'application/sdp', authorization: `Bearer ${token}` },
     payload: sdpOffer({ direction: 'recvonly' }),
   });

@@ -166,7 +166,7 @@ describe('WHIP publish', () => {
 describe('WHEP subscribe', () => {
   async function publisher(videoCodecs: string[] = ['VP8']): Promise<string> {
     const { token, participantId } = await sb.token(['PUBLISH']);
-    const res = await post('/whip', token, sdpOffer({ direction: 'sendonly', video: videoCodecs }));
+    const res = await post(`/whip/publish/${participantId}`, token, sdpOffer({ direction: 'sendonly', video: videoCodecs }));
     expect(res.status).toBe(201);
     return participantId;
   }
@@ -174,7 +174,7 @@ describe('WHEP subscribe', () => {
   it('answers a subscriber of a publishing participant with 201 and the publisher codec', async () => {
     const pid = await publisher(['H264']);
     const { token } = await sb.token(['SUBSCRIBE']);
-    const res = await post(`/whep/${pid}`, token, sdpOffer({ direction: 'recvonly', video: ['VP8', 'H264'] }));
+    const res = await post(`/whip/subscribe/${pid}`, token, sdpOffer({ direction: 'recvonly', video: ['VP8', 'H264'] }));
     expect(res.status).toBe(201);
     expect(String(res.headers['location'])).toMatch(/\/whep\/sessions\/[0-9a-f-]{36}$/);
     expect(res.body).toMatch(/a=rtpmap:\d+ H264\/90000/);
@@ -188,23 +188,23 @@ describe('WHEP subscribe', () => {
   it('refuses a publish-only token (403), an unknown publisher (404), and a second subscription with one token (409)', async () => {
     const pid = await publisher();
     const { token: pubOnly } = await sb.token(['PUBLISH']);
-    const noCap = await post(`/whep/${pid}`, pubOnly, subscribeOffer());
+    const noCap = await post(`/whip/subscribe/${pid}`, pubOnly, subscribeOffer());
     expect({ status: noCap.status, code: noCap.error?.code }).toEqual({ status: 403, code: 'CAPABILITY_MISSING' });
     expect(noCap.error?.message).toMatch(/cannot subscribe.*SUBSCRIBE/);
 
     const { token } = await sb.token(['SUBSCRIBE']);
-    const unknown = await post('/whep/nobody-here', token, subscribeOffer());
+    const unknown = await post('/whip/subscribe/nobody-here', token, subscribeOffer());
     expect({ status: unknown.status, code: unknown.error?.code }).toEqual({ status: 404, code: 'PUBLISHER_NOT_FOUND' });
 
-    expect((await post(`/whep/${pid}`, token, subscribeOffer())).status).toBe(201);
-    const twice = await post(`/whep/${pid}`, token, subscribeOffer());
+    expect((await post(`/whip/subscribe/${pid}`, token, subscribeOffer())).status).toBe(201);
+    const twice = await post(`/whip/subscribe/${pid}`, token, subscribeOffer());
     expect({ status: twice.status, code: twice.error?.code }).toEqual({ status: 409, code: 'TOKEN_IN_USE' });
   });
 
   it('rejects a subscriber that cannot receive the publisher codec with 400 UNSUPPORTED_CODEC', async () => {
     const pid = await publisher(['H264']);
     const { token } = await sb.token(['SUBSCRIBE']);
-    const res = await post(`/whep/${pid}`, token, sdpOffer({ direction: 'recvonly', audio: false, video: ['VP8'] }));
+    const res = await post(`/whip/subscribe/${pid}`, token, sdpOffer({ direction: 'recvonly', audio: false, video: ['VP8'] }));
     expect(res.status).toBe(400);
     expect(res.error?.code).toBe('UNSUPPORTED_CODEC');
     expect(res.error?.message).toMatch(/H264/);
@@ -213,8 +213,93 @@ describe('WHEP subscribe', () => {
   it('rejects an offer that receives nothing with 400 BAD_SDP', async () => {
     const pid = await publisher();
     const { token } = await sb.token(['SUBSCRIBE']);
-    const res = await post(`/whep/${pid}`, token, sdpOffer({ direction: 'sendonly' }));
+    const res = await post(`/whip/subscribe/${pid}`, token, sdpOffer({ direction: 'sendonly' }));
     expect({ status: res.status, code: res.error?.code }).toEqual({ status: 400, code: 'BAD_SDP' });
+  });
+});
+
+describe('the IVS media URL layout (<whip_url>/publish/<jti>, <whip_url>/subscribe/<id>)', () => {
+  it('publishes at <whip_url>/publish/<jti> and refuses another participant id in the path with 403', async () => {
+    const { token, participantId } = await sb.token(['PUBLISH']);
+    const other = await sb.token(['PUBLISH']);
+    const wrong = await post(`/whip/publish/${other.participantId}`, token, publishOffer());
+    expect({ status: wrong.status, code: wrong.error?.code }).toEqual({ status: 403, code: 'TOKEN_WRONG_PARTICIPANT' });
+    expect(wrong.error?.message).toContain(participantId);
+    // fastify's parameter length limit answers first: still a 4xx, never a 5xx.
+    const tooLong = await post(`/whip/publish/${'x'.repeat(200)}`, token, publishOffer());
+    expect(tooLong.status).toBe(414);
+    const res = await post(`/whip/publish/${participantId}`, token, publishOffer());
+    expect(res.status).toBe(201);
+    expect(String(res.headers['location'])).toMatch(/\/whip\/sessions\/[0-9a-f-]{36}$/);
+  });
+
+  it('checks the token before the path: no token on /whip/publish/<id> is 401, not 403', async () => {
+    const res = await post('/whip/publish/someone', undefined, publishOffer());
+    expect({ status: res.status, code: res.error?.code }).toEqual({ status: 401, code: 'TOKEN_MISSING' });
+  });
+
+  it('serves the same routes under /edge without redirecting when --media-redirect is off', async () => {
+    const { token, participantId } = await sb.token(['PUBLISH']);
+    const direct = await post(`/whip/publish/${participantId}`, token, publishOffer());
+    expect(direct.status).toBe(201);
+    const { token: t2, participantId: p2 } = await sb.token(['PUBLISH']);
+    const edge = await post(`/edge/whip/publish/${p2}`, t2, publishOffer());
+    expect(edge.status).toBe(201);
+    const { token: viewer } = await sb.token(['SUBSCRIBE']);
+    const sub = await post(`/edge/whip/subscribe/${participantId}`, viewer, subscribeOffer());
+    expect(sub.status).toBe(201);
+    expect(String(sub.headers['location'])).toMatch(/\/whep\/sessions\/[0-9a-f-]{36}$/);
+    const opts = await sb.app.inject({ method: 'OPTIONS', url: `/whip/subscribe/${participantId}` });
+    expect(opts.headers['accept-post']).toBe('application/sdp');
+  });
+
+  it('the old /whep/<id> route is gone (404)', async () => {
+    const { token } = await sb.token(['SUBSCRIBE']);
+    expect((await post('/whep/anyone', token, subscribeOffer())).status).toBe(404);
+  });
+});
+
+describe('--media-redirect', () => {
+  let redirecting: MediaSandbox;
+  beforeAll(async () => {
+    redirecting = await startMediaSandbox({ mediaRedirect: true });
+  });
+  afterAll(async () => {
+    await redirecting.close();
+  });
+  const postTo = (path: string, token: string | undefined, body: string) =>
+    redirecting.app.inject({
+      method: 'POST',
+      url: path,
+      headers: { 'content-type': 'application/sdp', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+      payload: body,
+    });
+
+  it('answers every media POST with 307 to the same path under /edge, before looking at the token', async () => {
+    const { token, participantId } = await redirecting.token(['PUBLISH', 'SUBSCRIBE']);
+    for (const path of ['/whip', `/whip/publish/${participantId}`, `/whip/subscribe/${participantId}`]) {
+      const res = await postTo(path, undefined, publishOffer());
+      expect(res.statusCode).toBe(307);
+      expect(res.headers['location']).toBe(`http://localhost:80/edge${path}`);
+      expect(res.body).toBe('');
+    }
+    const publish = await postTo(`/edge/whip/publish/${participantId}`, token, publishOffer());
+    expect(publish.statusCode).toBe(201);
+    const { token: viewer } = await redirecting.token(['SUBSCRIBE']);
+    const sub = await postTo(`/edge/whip/subscribe/${participantId}`, viewer, subscribeOffer());
+    expect(sub.statusCode).toBe(201);
+  });
+
+  it('still refuses bad input at the redirect target with 4xx', async () => {
+    const { token } = await redirecting.token(['SUBSCRIBE']);
+    const unknown = await postTo('/edge/whip/subscribe/nobody', token, subscribeOffer());
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ error: { code: 'PUBLISHER_NOT_FOUND' } });
+    const bad = await postTo('/edge/whip/subscribe/nobody', undefined, subscribeOffer());
+    expect(bad.statusCode).toBe(401);
+    // DELETE of a session is never redirected.
+    const del = await redirecting.app.inject({ method: 'DELETE', url: '/whip/sessions/00000000-0000-4000-8000-000000000000' });
+    expect(del.statusCode).toBe(404);
   });
 });
 

@@ -93,7 +93,7 @@ async function pageSubscribe(args: { token: string; publisherId: string }): Prom
     if (pc.iceGatheringState === 'complete') return resolve();
     pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
   });
-  const res = await fetch(`/whep/${args.publisherId}`, {
+  const res = await fetch(`/whip/subscribe/${args.publisherId}`, {
     method: 'POST',
     headers: { 'content-type': 'application/sdp', authorization: `Bearer ${args.token}` },
     body: pc.localDescription?.sdp ?? '',

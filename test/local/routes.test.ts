@@ -405,7 +405,7 @@ describe('pages', () => {
 
 describe('bad input never becomes a 5xx', () => {
   it('survives odd methods, paths, headers and bodies on every route', async () => {
-    const paths = ['/', '/events', '/config.json', '/api/tokens', '/api/auth/tokens', '/api/participants/%ZZ', '/api/stage', '/CreateStage', '/tags/x', '/tags/%E0%A4%A', '/whip', '/whep/x', '/whip/sessions/not-a-uuid', '/%00', '/a'.repeat(500)];
+    const paths = ['/', '/events', '/config.json', '/api/tokens', '/api/auth/tokens', '/api/participants/%ZZ', '/api/stage', '/CreateStage', '/tags/x', '/tags/%E0%A4%A', '/whip', '/whip/publish/x', '/whip/subscribe/x', '/edge/whip/subscribe/x', '/whip/sessions/not-a-uuid', '/%00', '/a'.repeat(500)];
     const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] as const;
     const bodies: Array<{ payload?: string; headers?: Record<string, string> }> = [
       {},

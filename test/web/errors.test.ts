@@ -20,6 +20,7 @@ describe('StageError.fromSandbox', () => {
     PAYLOAD_TOO_LARGE: 'serverRejected',
     UNSUPPORTED_MEDIA_TYPE: 'serverRejected',
     TOKEN_REVOKED: 'disconnectedByServer',
+    TOKEN_WRONG_PARTICIPANT: 'tokenRejected',
     PARTICIPANT_NOT_FOUND: 'serverRejected',
     BAD_REQUEST: 'serverRejected',
   };

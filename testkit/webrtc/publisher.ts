@@ -12,7 +12,7 @@ import { type ClientOptions, createClientPeer, H264, OPUS, VP8, watchRemoteEnd }
 import { deleteSession, postOffer } from './signaling.js';
 
 export interface PublishOptions extends ClientOptions {
-  /** `<origin>/whip` */
+  /** `<whip_url>/publish/<jti>` (IVS layout, docs/ivs-wire.md), or `<origin>/whip` */
   readonly whipUrl: string;
   /** Video bitrate, kbit/s (default 500). */
   readonly bitrateKbps?: number;

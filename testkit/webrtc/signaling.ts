@@ -1,15 +1,21 @@
 /**
- * WHIP/WHEP HTTP exchanges (non-trickle) for the Node clients and the bench's browser harness. `postOffer` is the one
- * place a client POSTs an SDP offer: the token travels as a Bearer header, the answer comes back in the body and the
- * session resource in `Location`.
+ * WHIP/WHEP HTTP exchanges (non-trickle) for the Node clients (testkit/webrtc, testkit/light) and the bench's browser
+ * harness. `postOffer` is the one place a client POSTs an SDP offer: the token travels as a Bearer header, the answer
+ * comes back in the body and the session resource in `Location`. It follows redirects the way IVS's media endpoints
+ * need (docs/ivs-wire.md): up to MAX_REDIRECTS, POSTing the same body with the same headers to `Location`.
  */
 
-/** @public What a failed signaling request throws (status and the server's error code), for callers that branch on it. */
+/** At most this many redirects are followed (IVS documents one hop: global -> regional). */
+export const MAX_REDIRECTS = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** What a failed signaling request throws (status and a code), for callers that branch on it. */
 export class SignalingError extends Error {
   constructor(
+    /** HTTP status, or 0 when no answer arrived (network error, timeout). */
     readonly status: number,
-    /** The server's `{error:{code}}`, when it sent one. */
-    readonly code: string | undefined,
+    /** The server's `{error:{code}}` when it sent one, else HTTP_<status>, TOO_MANY_REDIRECTS, NO_LOCATION, NETWORK, TOKEN_MALFORMED. */
+    readonly code: string,
     message: string,
   ) {
     super(message);
@@ -17,22 +23,33 @@ export class SignalingError extends Error {
   }
 }
 
-export interface SignalingAnswer {
+export interface SignalingAnswer<Session extends string | null = string> {
   readonly sdp: string;
-  /** Absolute URL of the session resource (DELETE it to stop). */
-  readonly sessionUrl: string;
+  /** Absolute URL of the session resource (DELETE it to stop); null only with `locationOptional`. */
+  readonly sessionUrl: Session;
+  /** The URL that answered (after redirects). */
+  readonly url: string;
+  readonly redirects: number;
 }
 
 export interface SignalingOptions {
   /** Participant token, sent as `Authorization: Bearer`. */
   readonly token: string;
-  /** Abort the POST after this long. @default 15000 */
-  readonly timeoutMs?: number;
+  /** Abort the exchange (redirects included) after this long. @default 15000 */
+  readonly timeoutMs?: number | undefined;
+  /** Accept an answer without `Location` (whether IVS sends one is undocumented, docs/ivs-wire.md). */
+  readonly locationOptional?: boolean;
+}
+
+/** Origin and path only: a URL in an error message never carries a query. */
+function describeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}`;
 }
 
 async function errorOf(url: string, res: Response): Promise<SignalingError> {
   const text = await res.text().catch(() => '');
-  let code: string | undefined;
+  let code = `HTTP_${res.status}`;
   let message = text.slice(0, 200) || res.statusText;
   try {
     const body: unknown = JSON.parse(text);
@@ -42,22 +59,46 @@ async function errorOf(url: string, res: Response): Promise<SignalingError> {
       if (typeof e.message === 'string') message = e.message;
     }
   } catch {
-    // not JSON: keep the text
+    // not JSON (IVS's media endpoints): keep the text
   }
-  return new SignalingError(res.status, code, `${url}: ${res.status} ${code ?? ''} ${message}`.replace(/ +/g, ' ').trim());
+  return new SignalingError(res.status, code, `${describeUrl(url)}: ${res.status} ${code}: ${message}`);
 }
 
-export async function postOffer(url: string, offerSdp: string, options: SignalingOptions): Promise<SignalingAnswer> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/sdp', authorization: `Bearer ${options.token}` },
-    body: offerSdp,
-    signal: AbortSignal.timeout(Math.max(1, Math.round(options.timeoutMs ?? 15_000))),
-  });
-  if (res.status !== 201 && res.status !== 200) throw await errorOf(url, res);
-  const location = res.headers.get('location');
-  if (!location) throw new SignalingError(res.status, undefined, `${url}: the answer has no Location header`);
-  return { sdp: await res.text(), sessionUrl: new URL(location, url).toString() };
+export async function postOffer(url: string, offerSdp: string, options: SignalingOptions & { readonly locationOptional: true }): Promise<SignalingAnswer<string | null>>;
+export async function postOffer(url: string, offerSdp: string, options: SignalingOptions): Promise<SignalingAnswer>;
+export async function postOffer(url: string, offerSdp: string, options: SignalingOptions): Promise<SignalingAnswer<string | null>> {
+  const deadline = AbortSignal.timeout(Math.max(1, Math.round(options.timeoutMs ?? 15_000)));
+  let current = url;
+  for (let redirects = 0; ; redirects++) {
+    let res: Response;
+    try {
+      // redirect: 'manual': fetch's own handling drops Authorization across origins and turns 301/302 into GET.
+      res = await fetch(current, {
+        method: 'POST',
+        headers: { 'content-type': 'application/sdp', authorization: `Bearer ${options.token}` },
+        body: offerSdp,
+        redirect: 'manual',
+        signal: deadline,
+      });
+    } catch (error: unknown) {
+      throw new SignalingError(0, 'NETWORK', `${describeUrl(current)}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (REDIRECT_STATUSES.has(res.status)) {
+      await res.body?.cancel();
+      const location = res.headers.get('location');
+      if (!location) throw new SignalingError(res.status, 'NO_LOCATION', `${describeUrl(current)}: ${res.status} without a Location header`);
+      if (redirects >= MAX_REDIRECTS) throw new SignalingError(res.status, 'TOO_MANY_REDIRECTS', `${describeUrl(url)}: more than ${MAX_REDIRECTS} redirects`);
+      current = new URL(location, current).href;
+      continue;
+    }
+    if (res.status !== 201 && res.status !== 200) throw await errorOf(current, res);
+    const location = res.headers.get('location');
+    if (!location && !options.locationOptional) {
+      await res.body?.cancel();
+      throw new SignalingError(res.status, 'NO_LOCATION', `${describeUrl(current)}: the answer has no Location header`);
+    }
+    return { sdp: await res.text(), sessionUrl: location ? new URL(location, current).href : null, url: current, redirects };
+  }
 }
 
 /** DELETE the session; a session the server already ended (404) counts as deleted. */

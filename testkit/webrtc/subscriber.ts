@@ -2,7 +2,7 @@
  * The test kit's non-decoding WHEP subscriber (werift, recvonly): counts RTP packets and bytes per kind, time to first
  * packet, and loss from RTP sequence numbers. For tests, the bench and the load test's fleet of cheap viewers.
  *
- *   const sub = await subscribe({ whepUrl: 'http://127.0.0.1:8080/whep/<publisherId>', token });
+ *   const sub = await subscribe({ whepUrl: 'http://127.0.0.1:8080/whip/subscribe/<publisherId>', token });
  *   await sub.waitForPackets(50);
  *   sub.stats();   // { video: { packets, bytes, lost, ... }, audio: ..., firstPacketMs, connectMs }
  *   await sub.close();   // DELETE + close the peer connection
@@ -13,7 +13,7 @@ import { SeqTracker } from './sequence.js';
 import { deleteSession, postOffer } from './signaling.js';
 
 export interface SubscribeOptions extends ClientOptions {
-  /** `<origin>/whep/<publisherParticipantId>` */
+  /** `<whip_url>/subscribe/<publisherParticipantId>` (IVS layout, docs/ivs-wire.md) */
   readonly whepUrl: string;
   /** Receive audio (default true). */
   readonly audio?: boolean;

@@ -63,7 +63,7 @@ function plan(runId: string, holdMs: number): FleetRunPlan {
     stageArn: sb.stageArn,
     whipUrl: `${sb.url}/whip`,
     eventsUrl: `${sb.url}/events`,
-    subscribeUrl: `${sb.url}/whep/${publisherId}`,
+    subscribeUrl: `${sb.url}/whip/subscribe/${publisherId}`,
     audio: false,
     tokenMinutes: 5,
     progressEveryMs: 250,

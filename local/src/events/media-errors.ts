@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { EventErrorCode, ParticipantEventName } from '../ivs-api/store.js';
-import { SANDBOX_PATHS } from '../../../contracts/sandbox-protocol.js';
+import { mediaPostKind } from '../media/plugin.js';
 import type { TokenVerifier } from '../tokens/verify.js';
 
 export interface MediaErrorSink {
@@ -34,14 +34,14 @@ function errorCodeOf(payload: unknown): string | undefined {
 /** Must be added before the media plane registers its routes, so they inherit the hook. */
 export function recordMediaErrors(app: FastifyInstance, deps: { verifier: TokenVerifier; sink: MediaErrorSink }): void {
   app.addHook('onSend', async (request, reply, payload) => {
-    const route = request.routeOptions.url;
-    if (request.method !== 'POST' || (route !== SANDBOX_PATHS.whip && route !== SANDBOX_PATHS.whep)) return payload;
+    const kind = request.method === 'POST' ? mediaPostKind(request.routeOptions.url) : undefined;
+    if (kind === undefined) return payload;
     if (reply.statusCode !== 403 && reply.statusCode !== 404) return payload;
     const code = IVS_CODES[errorCodeOf(payload) ?? ''];
     if (code === undefined) return payload;
     try {
       const p = await deps.verifier.verifyBearer(request.headers.authorization);
-      if (route === SANDBOX_PATHS.whip) {
+      if (kind === 'publish') {
         deps.sink.mediaError(p.stageArn, p.participantId, 'PUBLISH_ERROR', code);
       } else {
         const params = request.params as Record<string, unknown> | undefined;

@@ -1,8 +1,10 @@
 /**
  * WHIP/WHEP over HTTP (RFC 9725 and the WHEP draft, non-trickle): the routes of SANDBOX_PATHS in front of the SFU.
  *
- *   POST   /whip                       SDP offer -> 201 answer, Location: /whip/sessions/<id>   (needs PUBLISH)
- *   POST   /whep/<publisherId>         SDP offer -> 201 answer, Location: /whep/sessions/<id>   (needs SUBSCRIBE)
+ *   POST   /whip/publish/<jti>         SDP offer -> 201 answer, Location: /whip/sessions/<id>   (needs PUBLISH)
+ *   POST   /whip                       the same, for the token's own participant (OBS-style global endpoint)
+ *   POST   /whip/subscribe/<publisherId>  SDP offer -> 201 answer, Location: /whep/sessions/<id> (needs SUBSCRIBE)
+ *   /edge/...                          the same three; with `redirect` on, the ones above answer 307 to these
  *   DELETE /whip|whep/sessions/<id>    ends the session -> 204
  *   OPTIONS                            204 with Allow / Accept-Post; a CORS preflight: any origin (local/src/cors.ts)
  *   PATCH  (trickle ICE, ICE restart)  405: offers must carry all candidates
@@ -52,6 +54,19 @@ function mapFastifyError(err: FastifyError): SandboxError | undefined {
     default:
       return undefined;
   }
+}
+
+/** The POST routes and what they do; each is also served under SANDBOX_PATHS.redirected. */
+const MEDIA_POST_ROUTES = [
+  { path: SANDBOX_PATHS.whip, kind: 'publish' },
+  { path: SANDBOX_PATHS.publish, kind: 'publish' },
+  { path: SANDBOX_PATHS.subscribe, kind: 'subscribe' },
+] as const;
+
+/** 'publish' / 'subscribe' for a media POST route pattern (either copy), else undefined. */
+export function mediaPostKind(route: string | undefined): 'publish' | 'subscribe' | undefined {
+  const path = route?.startsWith(`${SANDBOX_PATHS.redirected}/`) ? route.slice(SANDBOX_PATHS.redirected.length) : route;
+  return MEDIA_POST_ROUTES.find((r) => r.path === path)?.kind;
 }
 
 function sessionUrl(request: FastifyRequest, path: string): string {
@@ -112,17 +127,43 @@ export function registerMedia(app: FastifyInstance, deps: MediaDeps): MediaPlane
         .header('location', sessionUrl(request, location))
         .send(sdp);
 
-    scope.post(SANDBOX_PATHS.whip, { onRequest: authenticate }, async (request, reply) => {
-      const result = await sfu.publish(participantOf(request), sdpBody(request.body));
+    // Like IVS's global endpoint: the redirect comes before the token is looked at, and carries no body.
+    const redirect = async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!deps.redirect) return;
+      return reply.status(307).header('location', sessionUrl(request, `${SANDBOX_PATHS.redirected}${request.url}`)).send();
+    };
+    const publish = async (request: FastifyRequest, reply: FastifyReply) => {
+      const participant = participantOf(request);
+      if (request.routeOptions.url?.endsWith(SANDBOX_PATHS.publish)) {
+        const params = PublisherParams.safeParse(request.params);
+        if (!params.success || params.data.participantId !== participant.participantId) {
+          throw new SandboxError(
+            403,
+            'TOKEN_WRONG_PARTICIPANT',
+            `this token publishes as ${participant.participantId}: POST <whip_url>/publish/<the token's jti>`,
+          );
+        }
+      }
+      const result = await sfu.publish(participant, sdpBody(request.body));
       return answer(reply, request, SANDBOX_PATHS.whipSession.replace(':sessionId', result.sessionId), result.sdp);
-    });
-
-    scope.post(SANDBOX_PATHS.whep, { onRequest: authenticate }, async (request, reply) => {
+    };
+    const subscribe = async (request: FastifyRequest, reply: FastifyReply) => {
       const params = PublisherParams.safeParse(request.params);
-      if (!params.success) throw new SandboxError(404, 'PUBLISHER_NOT_FOUND', 'name the publisher: POST /whep/<participantId>');
+      if (!params.success) throw new SandboxError(404, 'PUBLISHER_NOT_FOUND', 'name the publisher: POST <whip_url>/subscribe/<participantId>');
       const result = await sfu.subscribe(participantOf(request), params.data.participantId, sdpBody(request.body));
       return answer(reply, request, SANDBOX_PATHS.whepSession.replace(':sessionId', result.sessionId), result.sdp);
-    });
+    };
+
+    for (const { path, kind } of MEDIA_POST_ROUTES) {
+      const handler = kind === 'publish' ? publish : subscribe;
+      scope.post(path, { onRequest: [redirect, authenticate] }, handler);
+      scope.post(`${SANDBOX_PATHS.redirected}${path}`, { onRequest: authenticate }, handler);
+      for (const p of [path, `${SANDBOX_PATHS.redirected}${path}`]) {
+        scope.options(p, async (_request, reply) =>
+          reply.status(204).header('allow', 'POST, OPTIONS').header('accept-post', SDP_CONTENT_TYPE).send(),
+        );
+      }
+    }
 
     for (const [path, kind] of [
       [SANDBOX_PATHS.whipSession, 'publish'],
@@ -137,11 +178,6 @@ export function registerMedia(app: FastifyInstance, deps: MediaDeps): MediaPlane
       scope.patch(path, async (_request, reply) => reply.status(405).header('allow', 'DELETE, OPTIONS').send());
     }
 
-    for (const path of [SANDBOX_PATHS.whip, SANDBOX_PATHS.whep]) {
-      scope.options(path, async (_request, reply) =>
-        reply.status(204).header('allow', 'POST, OPTIONS').header('accept-post', SDP_CONTENT_TYPE).send(),
-      );
-    }
   });
 
   return sfu;

@@ -35,6 +35,8 @@ export interface MediaDeps {
   readonly iceAddresses?: readonly string[];
   /** Publishers allowed per stage (IVS: 12). */
   readonly maxPublishersPerStage?: number;
+  /** Answer every media POST with 307 to its copy under SANDBOX_PATHS.redirected first (`--media-redirect`). */
+  readonly redirect?: boolean;
   /** Simulated links at start (`npm start -- --network ...`, network.ts). */
   readonly networkRules?: readonly NetworkRule[];
 }

@@ -193,6 +193,7 @@ export class StageError extends Error {
       case 'TOKEN_MALFORMED':
         return StageError.tokenMalformed(message);
       case 'TOKEN_INVALID_SIGNATURE':
+      case 'TOKEN_WRONG_PARTICIPANT':
         return StageError.tokenRejected(message);
       case 'TOKEN_EXPIRED':
         return new StageError('tokenExpired', message, { expiredAt: '' });

@@ -2,7 +2,15 @@
  * The sandbox driver: the event WebSocket (hello with the token, welcome, participant events, counts, mute) plus one
  * WHIP session to publish and one WHEP session per remote publisher, as contracts/sandbox-protocol.ts specifies.
  */
-import { SANDBOX_PATHS, ServerEvent, WS_CLOSE, type ClientMessage, type DisconnectReason, type ParticipantInfo } from '../../../contracts/sandbox-protocol.js';
+import {
+  publishUrl,
+  ServerEvent,
+  subscribeUrl,
+  WS_CLOSE,
+  type ClientMessage,
+  type DisconnectReason,
+  type ParticipantInfo,
+} from '../../../contracts/sandbox-protocol.js';
 import { diagnoseUnreachable } from '../net/reachability.js';
 import type { ParticipantToken } from '../token/participant-token.js';
 import { BaseStageClient, type DriverOptions } from './base-client.js';
@@ -318,7 +326,8 @@ export class SandboxStageClient extends BaseStageClient {
       });
     }
     const offer = await createCompleteOffer(pc);
-    const answer = await exchangeSdp(this.token.info.whipUrl, this.token.reveal(), offer, 'publish', session.abort.signal);
+    const url = publishUrl(this.token.info.whipUrl, this.token.info.participantId);
+    const answer = await exchangeSdp(url, this.token.reveal(), offer, 'publish', session.abort.signal);
     session.publishLocation = answer.location;
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     pc.addEventListener('connectionstatechange', () => {
@@ -352,7 +361,7 @@ export class SandboxStageClient extends BaseStageClient {
     void (async () => {
       try {
         const offer = await createCompleteOffer(pc);
-        const url = whepUrl(this.token.info.whipUrl, participantId);
+        const url = subscribeUrl(this.token.info.whipUrl, participantId);
         const answer = await exchangeSdp(url, this.token.reveal(), offer, 'subscribe', session.abort.signal);
         sub.location = answer.location;
         const choice = this.layerChoices.get(participantId);
@@ -430,15 +439,6 @@ function parseServerEvent(data: unknown): ServerEvent | null {
   }
   const parsed = ServerEvent.safeParse(json);
   return parsed.success ? parsed.data : null;
-}
-
-/** `<origin>/whep/<id>` next to the token's `<origin>/whip`, keeping any path prefix a proxy added. */
-function whepUrl(whipUrl: string, participantId: string): string {
-  const path = SANDBOX_PATHS.whep.replace(':participantId', encodeURIComponent(participantId));
-  const url = new URL(whipUrl);
-  url.pathname = url.pathname.replace(/\/whip\/?$/, '') + path;
-  url.search = '';
-  return url.href;
 }
 
 function disconnectError(reason: DisconnectReason, message: string): StageError {
