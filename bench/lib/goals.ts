@@ -2,7 +2,7 @@
 import { fmtNumber } from './markdown.js';
 import { goal, type BenchResult, type Goal } from './schema.js';
 
-/** A finite number at `record[key]`, else null (microbench records are free-form). */
+/** A finite number at `record[key]`, else null (the reference sections are read from untyped records). */
 const numberAt = (record: Record<string, unknown> | null | undefined, key: string): number | null => {
   const v = record?.[key];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;

@@ -132,11 +132,12 @@ export function benchMarkdown(r: BenchResult, charts: readonly { file: string; a
       out.push(`Measured by ${source}:`);
       out.push('');
       out.push(table(['key', 'value'], Object.entries(figures).map(([k, v]) => [k, typeof v === 'number' ? fmtNumber(v, 2) : JSON.stringify(v)])));
-      if (Array.isArray(steps) && steps.length > 0) {
-        const rows = steps.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null);
+      if (steps && steps.length > 0) {
+        const rows: Record<string, number | null | undefined>[] = steps.map((x) => ({ ...x }));
         const keys = [...new Set(rows.flatMap((x) => Object.keys(x)))];
+        const cell = (v: number | null | undefined): string => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : fmtNumber(v, 1)) : '—');
         out.push('');
-        out.push(table(keys, rows.map((x) => keys.map((k) => (typeof x[k] === 'number' ? (Number.isInteger(x[k]) ? String(x[k]) : fmtNumber(x[k] as number, 1)) : x[k] === null || x[k] === undefined ? '—' : String(x[k]))))));
+        out.push(table(keys, rows.map((x) => keys.map((k) => cell(x[k])))));
       }
     }
     out.push('');

@@ -67,6 +67,40 @@ const LatencySectionSchema = z.object({
 });
 export type LatencySection = z.infer<typeof LatencySectionSchema>;
 
+/** One step of the synthetic-publisher run (bench/parts/sfu.ts SfuStep). */
+const SfuStepSchema = z.object({
+  subscribers: z.number(),
+  connected: z.number(),
+  windowSeconds: z.number(),
+  cpuPercent: z.number(),
+  rssMiB: z.number(),
+  forwardedPerSec: z.number(),
+  receivedPerSec: z.number(),
+  usPerForwardedPacket: z.number().nullable(),
+  lost: z.number(),
+  /** Absent in results recorded before it was measured. */
+  expectedPerSec: z.number().optional(),
+});
+
+/** The synthetic-publisher run's own figures (bench/parts/sfu.ts benchSfu / benchJanus). */
+const SfuMicrobenchSchema = z.object({
+  source: z.string().optional(),
+  bitrateKbps: z.number().optional(),
+  audio: z.boolean().optional(),
+  /** Total CPU per forwarded packet at the largest step, µs. */
+  usPerPacketAtMax: z.number().nullable().optional(),
+  marginalCpuUsPerExpectedPacket: z.number().nullable().optional(),
+  deliveredRatioAtMax: z.number().nullable().optional(),
+  subscribersAtMax: z.number().optional(),
+  cpuPercentAtMax: z.number().nullable().optional(),
+  idleCpuPercent: z.number().nullable().optional(),
+  /** The run's own slopes, kept here when the latency phases' fit is the SFU figure (bench/run.ts). */
+  cpuPercentPerSubscriber: z.number().nullable().optional(),
+  rssMiBPerSubscriber: z.number().nullable().optional(),
+  marginalCpuUsPerPacket: z.number().nullable().optional(),
+  steps: z.array(SfuStepSchema).optional(),
+});
+
 export const SfuSectionSchema = z.object({
   /** Slope of sandbox CPU % over subscriber count, % of one core per subscriber. */
   cpuPercentPerSubscriber: z.number().nullable(),
@@ -74,8 +108,8 @@ export const SfuSectionSchema = z.object({
   rssMiBPerSubscriber: z.number().nullable(),
   /** Slope of sandbox CPU time over forwarded packet rate: the marginal cost of one forwarded packet, µs. */
   marginalCpuUsPerPacket: z.number().nullable(),
-  /** The SFU helper's in-process micro-benchmark (bench/sfu-bench.ts), when present. */
-  microbench: z.record(z.string(), z.unknown()).nullable(),
+  /** The synthetic-publisher run (bench/parts/sfu.ts), when it ran. */
+  microbench: SfuMicrobenchSchema.nullable(),
 });
 
 const TokenSectionSchema = z.object({

@@ -9,11 +9,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { buildWeb } from '../../web/build.js';
 import type { BenchResult } from '../lib/schema.js';
 
-const WEB_BUILD_PATH = 'web/build.ts';
 const SDK_MARKER = 'amazon-ivs-web-broadcast';
 /** Below this a file mentioning the SDK's name is our own code that imports it, not the SDK. */
 const SDK_MIN_BYTES = 100 * 1024;
@@ -120,14 +119,10 @@ export async function weighSite(outdir: string): Promise<NonNullable<BenchResult
 }
 
 /** Builds the site with web/build.ts's buildWeb({outdir, minify: true}) into a temporary directory and weighs it. */
-export async function benchWebWeight(root = process.cwd()): Promise<{ result: NonNullable<BenchResult['web']> } | { skipped: string }> {
-  const file = resolve(root, WEB_BUILD_PATH);
-  if (!existsSync(file)) return { skipped: `${WEB_BUILD_PATH} is not in the tree yet` };
-  const mod = (await import(pathToFileURL(file).href)) as { buildWeb?: (o: { outdir: string; minify: boolean }) => Promise<unknown> };
-  if (typeof mod.buildWeb !== 'function') return { skipped: `${WEB_BUILD_PATH} does not export buildWeb()` };
+export async function benchWebWeight(): Promise<{ result: NonNullable<BenchResult['web']> } | { skipped: string }> {
   const outdir = await mkdtemp(join(tmpdir(), 'bench-web-'));
   try {
-    await mod.buildWeb({ outdir, minify: true });
+    await buildWeb({ outdir, minify: true });
     const result = await weighSite(outdir);
     if (result.pages.length === 0) return { skipped: 'buildWeb() produced no HTML page' };
     return { result };

@@ -108,13 +108,13 @@ describe('benchCharts', () => {
 });
 
 describe('the Janus side-by-side', () => {
-  const sfu = (usPerPacketAtMax: unknown): NonNullable<BenchResult['sfu']> => ({
+  const sfu = (usPerPacketAtMax: number | null): NonNullable<BenchResult['sfu']> => ({
     cpuPercentPerSubscriber: 0.2,
     rssMiBPerSubscriber: 0.5,
     marginalCpuUsPerPacket: 15,
     microbench: { usPerPacketAtMax },
   });
-  const janus = (usPerPacketAtMax: unknown): BenchResult['reference'] => ({ janus: { ...sfu(usPerPacketAtMax) } });
+  const janus = (usPerPacketAtMax: number | null): BenchResult['reference'] => ({ janus: { ...sfu(usPerPacketAtMax) } });
 
   it('divides the sandbox µs per packet by Janus µs per packet at the largest step', () => {
     expect(janusRatio({ sfu: sfu(30), reference: janus(12) })).toEqual({ sandbox: 30, janus: 12, ratio: 2.5 });
@@ -123,7 +123,7 @@ describe('the Janus side-by-side', () => {
   it('has no ratio when either side was not measured', () => {
     expect(janusRatio({ sfu: sfu(30), reference: null })).toBeNull();
     expect(janusRatio({ sfu: null, reference: janus(12) })).toBeNull();
-    expect(janusRatio({ sfu: sfu(30), reference: janus('n/a') })).toBeNull();
+    expect(janusRatio({ sfu: sfu(30), reference: janus(null) })).toBeNull();
   });
 
   it('puts the ratio beside the SFU per-packet goal', () => {

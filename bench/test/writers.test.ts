@@ -44,7 +44,7 @@ function sampleResult(): BenchResult {
       ],
       timeToFirstFrameMs: summarize([300, 350, 420]),
     },
-    sfu: { cpuPercentPerSubscriber: 0.35, rssMiBPerSubscriber: 1.2, marginalCpuUsPerPacket: 18, microbench: { usPerPacket: 12.5 } },
+    sfu: { cpuPercentPerSubscriber: 0.35, rssMiBPerSubscriber: 1.2, marginalCpuUsPerPacket: 18, microbench: { usPerPacketAtMax: 12.5 } },
     tokens: { selfSignedPerSec: 4000, selfSignedPerSecPerCore: 4000, handlerP50Ms: 0.4, handlerP99Ms: 2.1, emulated: null },
     web: { pages: [{ page: 'viewer', jsBytes: 40_000, gzipBytes: 12_000, files: ['viewer.js'] }], sdk: { files: ['ivs.js'], gzipBytes: 204_000 } },
     lambda: { bundleBytes: 300_000, gzipBytes: 90_000, coldInitMs: summarize([120, 130, 140]) },

@@ -3,8 +3,7 @@
  *
  *   npm start -- [--port 8080] [--host 127.0.0.1] [--minting api|self-signed] [--key signing-key.pem]
  *                [--region us-east-1] [--https-key key.pem --https-cert cert.pem] [--no-build | --web-root DIR]
- *                [--network SPEC] [--verbose]
- *                [--allow-origin URL ...] [--verbose]
+ *                [--network SPEC] [--allow-origin URL ...] [--public-url URL] [--media-redirect] [--verbose]
  *
  * PORT in the environment sets the port too (the flag wins). --host 0.0.0.0 makes it reachable from phones on the LAN
  * (and the SFU offers the LAN addresses as ICE candidates); phones need HTTPS for the camera (--https-key/--https-cert).
@@ -15,14 +14,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/shared/powertools.js';
-import { MintingMode } from '../../contracts/token-api.js';
-import { DEFAULT_REGION, SandboxOptions } from './config.js';
-import { parseNetworkSpec } from './media/network.js';
+import { type CliOptions, parseFlags } from './cli.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const webBuildModule = join(repoRoot, 'web', 'build.ts');
@@ -32,105 +27,20 @@ const KNOWN_PAGES = ['index.html', 'broadcaster.html', 'viewer.html', 'tools.htm
 /** After a clean close the event loop should be empty; this long after, whatever still holds it is a leak. */
 const STRAY_HANDLE_GRACE_MS = 5000;
 
-const USAGE = `usage: npm start -- [options]
-  --port N                 port to listen on (default: $PORT or 8080; 0 = any free port)
-  --host ADDR              address to listen on (default 127.0.0.1; 0.0.0.0 = reachable from the LAN: the IVS API
-                           then verifies SigV4 and the dev identity needs a secret, both printed at start)
-  --public-url URL         a URL the sandbox is reached at (a tunnel, a DNS name): its host is accepted in Host
-  --minting api|self-signed  how the token API mints: CreateParticipantToken (default) or a self-signed key
-  --key FILE               PEM P-384 private key that signs the emulator's tokens (default: a new key per start)
-  --region REGION          region in ARNs (default us-east-1)
-  --https-key FILE --https-cert FILE   serve HTTPS/WSS (phones need a secure origin for the camera)
-  --no-build               serve web/dist as it is, without rebuilding the pages
-  --web-root DIR           serve the pages in DIR (implies --no-build)
-  --media-redirect         answer every media POST with 307 to a second URL first (tests clients' redirects)
-  --verbose                request logs and the token API's logs and metrics
-  -h, --help               this text
-`;
-
-const Cli = z.object({
-  port: z.coerce.number().int().min(0).max(65535),
-  host: z.string().min(1),
-  minting: MintingMode,
-  key: z.string().optional(),
-  region: SandboxOptions.shape.region,
-  httpsKey: z.string().optional(),
-  httpsCert: z.string().optional(),
-  verbose: z.boolean(),
-  mediaRedirect: z.boolean(),
-  build: z.boolean(),
-  webRoot: z.string().min(1).optional(),
-  network: z.string().min(1).optional(),
-  publicUrl: z.url().optional(),
-  allowOrigin: SandboxOptions.shape.allowedOrigins,
-});
-
-function fail(message: string, usage = false): never {
-  process.stderr.write(`sandbox: ${message}\n${usage ? `\n${USAGE}` : ''}`);
+function fail(message: string): never {
+  process.stderr.write(`sandbox: ${message}\n`);
   process.exit(2);
 }
 
-function readArgs(): z.infer<typeof Cli> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        minting: { type: 'string' },
-        key: { type: 'string' },
-        region: { type: 'string' },
-        'https-key': { type: 'string' },
-        'https-cert': { type: 'string' },
-        verbose: { type: 'boolean' },
-        'media-redirect': { type: 'boolean' },
-        'no-build': { type: 'boolean' },
-        'web-root': { type: 'string' },
-        network: { type: 'string' },
-        'public-url': { type: 'string' },
-        'allow-origin': { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err: unknown) {
-    fail(err instanceof Error ? err.message : String(err), true);
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
+function readArgs(): CliOptions {
+  const flags = parseFlags(process.argv.slice(2), process.env);
+  if (flags.kind === 'options') return flags.options;
+  if (flags.kind === 'help') {
+    process.stdout.write(flags.text);
     process.exit(0);
   }
-  const envPort = process.env['PORT'];
-  const parsed = Cli.safeParse({
-    port: values.port ?? (envPort !== undefined && envPort.trim() !== '' ? envPort : 8080),
-    host: values.host ?? '127.0.0.1',
-    minting: values.minting ?? 'api',
-    key: values.key,
-    region: values.region ?? DEFAULT_REGION,
-    httpsKey: values['https-key'],
-    httpsCert: values['https-cert'],
-    verbose: values.verbose ?? false,
-    mediaRedirect: values['media-redirect'] ?? false,
-    build: !(values['no-build'] ?? false) && values['web-root'] === undefined,
-    webRoot: values['web-root'],
-    network: values.network,
-    publicUrl: values['public-url'],
-    allowOrigin: values['allow-origin'] ?? [],
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const flag = String(issue?.path[0] ?? '?').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    fail(`--${flag}: ${issue?.message ?? 'invalid'}`, true);
-  }
-  if ((parsed.data.httpsKey === undefined) !== (parsed.data.httpsCert === undefined)) fail('--https-key and --https-cert go together', true);
-  if (parsed.data.network !== undefined) {
-    try {
-      parseNetworkSpec(parsed.data.network);
-    } catch (err: unknown) {
-      fail(`--network: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  return parsed.data;
+  process.stderr.write(flags.text);
+  process.exit(2);
 }
 
 function readFileOrFail(path: string, what: string): string {
@@ -152,11 +62,9 @@ async function buildPages(): Promise<string | undefined> {
   return webOutDir;
 }
 
-async function pagesRoot(args: z.infer<typeof Cli>): Promise<string | undefined> {
+async function pagesRoot(args: CliOptions): Promise<string | undefined> {
   if (args.webRoot !== undefined) {
-    const dir = resolve(args.webRoot);
-    if (!existsSync(dir)) fail(`--web-root: ${dir} does not exist`);
-    return dir;
+    return resolve(args.webRoot); // parseFlags checked that it exists
   }
   if (!args.build) return existsSync(webOutDir) ? webOutDir : undefined;
   try {
@@ -220,7 +128,7 @@ function banner(b: BannerInput): string {
           `              aws ivs-realtime list-stages --endpoint-url ${local} --region ${b.region}   (signatures verified)`,
         ]
       : [`  IVS API     aws ivs-realtime list-stages --endpoint-url ${local} --region ${b.region}   (any credentials)`]),
-    `  media       ${b.media ? `WHIP ${local}/whip/publish/<jti> (or ${local}/whip), subscribe ${local}/whip/subscribe/<participantId>` : 'off'}`,
+    `  media       ${b.media ? `WHIP ${local}/whip, WHEP ${local}/whep/<participantId>` : 'off'}`,
     `  CORS        media and events: any origin; token API: this origin${b.allowedOrigins.length > 0 ? `, ${b.allowedOrigins.join(', ')}` : ' only (--allow-origin URL adds one)'}`,
     '',
     `Tokens (no login: a dev identity stands in for Cognito; its bearer is ${b.devBearer === 'dev' ? '"dev" on loopback' : 'the secret below'}):`,

@@ -1,7 +1,9 @@
 /**
  * `npm start` as a process (local/src/main.ts through tsx): it listens on a free port on 127.0.0.1, prints the page
  * URLs and token hints, serves, and on SIGINT/SIGTERM closes and exits 0 by itself (nothing left holding the event
- * loop; main.ts names stray handles and exits 1 otherwise). Bad flags print the usage and exit 2.
+ * loop; main.ts names stray handles and exits 1 otherwise). Bad flags print the usage and exit 2. The flags themselves
+ * are parsed in-process through parseFlags (local/src/cli.ts); two spawned cases prove main.ts wires its result to
+ * the exit code.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateTokenResponse } from '../../contracts/token-api.js';
 import { SiteConfig } from '../../contracts/site-config.js';
+import { parseFlags } from '../../local/src/cli.js';
 import { EventsClient } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -100,36 +103,59 @@ describe('npm start', () => {
     }, 90_000);
   }
 
-  it('takes the port from PORT', async () => {
-    const r = run(['--host', '127.0.0.1', '--no-build'], { PORT: '0' });
-    const out = await ready(r);
-    expect(out).toMatch(/http:\/\/localhost:\d+\//);
-    expect(out).not.toContain('localhost:8080');
-    r.child.kill('SIGINT');
-    expect((await r.exited).code).toBe(0);
-  }, 90_000);
+  it('takes the port from PORT', () => {
+    const flags = parseFlags(['--host', '127.0.0.1', '--no-build'], { PORT: '0' });
+    expect(flags).toMatchObject({ kind: 'options', options: { port: 0, host: '127.0.0.1', build: false } });
+    expect(parseFlags([], {})).toMatchObject({ kind: 'options', options: { port: 8080 } });
+    expect(parseFlags(['--port', '9000'], { PORT: '0' })).toMatchObject({ kind: 'options', options: { port: 9000 } });
+  });
 
-  it('prints the usage and exits 2 on bad flags', async () => {
-    const cases = [['--bogus'], ['--port', '70000'], ['--minting', 'magic'], ['--https-key', 'k.pem'], ['stray-positional'], ['--web-root', '/no/such/dir'], ['--region', 'mars']];
-    const runs = cases.map((args) => run(args));
-    const results = await Promise.all(runs.map((r) => r.exited));
-    results.forEach((res, i) => {
-      expect([cases[i], res.code]).toEqual([cases[i], 2]);
-      expect(runs[i]?.stderr).toMatch(/^sandbox: /m);
+  it('passes the sandbox switches through: --media-redirect, --allow-origin (repeatable), --public-url', () => {
+    const flags = parseFlags(
+      ['--media-redirect', '--allow-origin', 'https://a.example', '--allow-origin', 'https://b.example', '--public-url', 'https://tunnel.example'],
+      {},
+    );
+    expect(flags).toMatchObject({
+      kind: 'options',
+      options: { mediaRedirect: true, allowOrigin: ['https://a.example', 'https://b.example'], publicUrl: 'https://tunnel.example' },
     });
-    expect(runs[0]?.stderr).toContain('usage: npm start');
-    expect(runs[1]?.stderr).toContain('--port');
-    const bad = run([], { PORT: 'eighty' });
-    expect((await bad.exited).code).toBe(2);
-    expect(bad.stderr).toContain('--port');
-    const network = run(['--no-build', '--network', 'viewer:loss=500']);
-    expect((await network.exited).code).toBe(2);
-    expect(network.stderr).toMatch(/--network: .*lossPercent/);
-  }, 90_000);
+    expect(parseFlags([], {})).toMatchObject({ kind: 'options', options: { mediaRedirect: false, allowOrigin: [] } });
+  });
 
-  it('--help prints the usage and exits 0', async () => {
-    const r = run(['--help']);
-    expect((await r.exited).code).toBe(0);
-    expect(r.stdout).toContain('--host ADDR');
+  it('prints the usage and exits 2 on bad flags', () => {
+    const cases = [['--bogus'], ['--port', '70000'], ['--minting', 'magic'], ['--https-key', 'k.pem'], ['stray-positional'], ['--web-root', '/no/such/dir'], ['--region', 'mars']];
+    const results = cases.map((args) => parseFlags(args, {}));
+    const stderr = (i: number): string => {
+      const r = results[i];
+      return r?.kind === 'error' ? r.text : '';
+    };
+    results.forEach((res, i) => {
+      expect([cases[i], res.kind]).toEqual([cases[i], 'error']);
+      expect(stderr(i)).toMatch(/^sandbox: /m);
+    });
+    expect(stderr(0)).toContain('usage: npm start');
+    expect(stderr(1)).toContain('--port');
+    const bad = parseFlags([], { PORT: 'eighty' });
+    expect(bad.kind).toBe('error');
+    expect(bad.kind === 'error' ? bad.text : '').toContain('--port');
+    const network = parseFlags(['--no-build', '--network', 'viewer:loss=500'], {});
+    expect(network.kind).toBe('error');
+    expect(network.kind === 'error' ? network.text : '').toMatch(/--network: .*lossPercent/);
+  });
+
+  it('--help is the usage', () => {
+    const help = parseFlags(['--help'], {});
+    expect(help.kind).toBe('help');
+    expect(help.kind === 'help' ? help.text : '').toContain('--host ADDR');
+  });
+
+  it('as a process: a bad flag prints the usage and exits 2, --help prints it and exits 0', async () => {
+    const bogus = run(['--bogus']);
+    const help = run(['--help']);
+    expect((await bogus.exited).code).toBe(2);
+    expect(bogus.stderr).toMatch(/^sandbox: /m);
+    expect(bogus.stderr).toContain('usage: npm start');
+    expect((await help.exited).code).toBe(0);
+    expect(help.stdout).toContain('--host ADDR');
   }, 90_000);
 });
