@@ -59,6 +59,12 @@ describe('BackoffReconnectPolicy', () => {
     expect(byDefault.nextRetryDelayInMs({ attempt: 9, elapsedMs: DEFAULT_MAX_ELAPSED_MS, error: lost })).toBeNull();
   });
 
+  it('gives up after maxAttempts attempts', () => {
+    const policy = new BackoffReconnectPolicy({ delaysMs: [1_000, 2_000, 3_000], maxAttempts: 3, jitterRatio: 0 });
+    const delays = [1, 2, 3, 4].map((attempt) => policy.nextRetryDelayInMs({ attempt, elapsedMs: 0, error: lost }));
+    expect(delays).toEqual([1_000, 2_000, 3_000, null]);
+  });
+
   it('retries only retryable errors: never an expired token, a full stage or a kick', () => {
     const policy = new BackoffReconnectPolicy({ random: mid });
     expect(policy.nextRetryDelayInMs({ attempt: 2, elapsedMs: 0, error: StageError.tokenInUse() })).toBe(500);

@@ -19,6 +19,8 @@ export interface BackoffOptions {
   readonly delaysMs?: readonly number[];
   /** Give up once this much time has passed since the loss. */
   readonly maxElapsedMs?: number;
+  /** Give up after this many attempts (unlimited by default: the time budget ends it). */
+  readonly maxAttempts?: number;
   /** Spread each delay by up to ±ratio, so many viewers cut off together do not retry in lockstep. */
   readonly jitterRatio?: number;
   /** Source of randomness in [0, 1); injectable for tests. */
@@ -32,6 +34,7 @@ export const DEFAULT_MAX_ELAPSED_MS = 60_000;
 export class BackoffReconnectPolicy implements ReconnectPolicy {
   private readonly delaysMs: readonly number[];
   private readonly maxElapsedMs: number;
+  private readonly maxAttempts: number;
   private readonly jitterRatio: number;
   private readonly random: () => number;
 
@@ -39,13 +42,14 @@ export class BackoffReconnectPolicy implements ReconnectPolicy {
     this.delaysMs = options.delaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     if (this.delaysMs.length === 0) throw new Error('delaysMs must not be empty');
     this.maxElapsedMs = options.maxElapsedMs ?? DEFAULT_MAX_ELAPSED_MS;
+    this.maxAttempts = options.maxAttempts ?? Infinity;
     this.jitterRatio = options.jitterRatio ?? 0.2;
     this.random = options.random ?? Math.random;
   }
 
   nextRetryDelayInMs(context: ReconnectContext): number | null {
     if (!context.error.retryable) return null;
-    if (context.attempt < 1) return null;
+    if (context.attempt < 1 || context.attempt > this.maxAttempts) return null;
     const base = this.delaysMs[Math.min(context.attempt, this.delaysMs.length) - 1] ?? 0;
     const jitter = base * this.jitterRatio * (this.random() * 2 - 1);
     const delay = Math.max(0, Math.round(base + jitter));
