@@ -3,6 +3,7 @@
  * the authorizer routes, DNS-rebinding Host names (HTTP and WebSocket upgrades), framework-level rejections in the
  * project's shapes, and SigV4 verified with the real AWS SDK client when the sandbox has an access key pair.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
@@ -202,7 +203,9 @@ describe('framework-level rejections in the project shapes', () => {
 });
 
 describe('SigV4 verified when the sandbox has an access key pair', () => {
-  const credentials = { accessKeyId: 'AKIASANDBOXTEST0001', secretAccessKey: 'sandbox-test-secret-0123456789' };
+  // Key pairs made at test time: no AWS-key lookalike is written into the source.
+  const testKeyId = (): string => `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
+  const credentials = { accessKeyId: testKeyId(), secretAccessKey: randomBytes(15).toString('hex') };
   let signed: RunningSandbox;
   beforeAll(async () => {
     signed = await startSandbox({ sigV4Credentials: credentials, devBearer: 'lan-secret' });
@@ -222,7 +225,7 @@ describe('SigV4 verified when the sandbox has an access key pair', () => {
   it('answers a wrong secret with InvalidSignatureException (403) and an unknown key with UnrecognizedClientException', async () => {
     for (const [creds, name] of [
       [{ ...credentials, secretAccessKey: 'not-the-secret-0123456789' }, 'InvalidSignatureException'],
-      [{ ...credentials, accessKeyId: 'AKIAOTHERKEY00000000' }, 'UnrecognizedClientException'],
+      [{ ...credentials, accessKeyId: testKeyId() }, 'UnrecognizedClientException'],
     ] as const) {
       const ivs = client(creds);
       const err = await ivs.send(new ListStagesCommand({})).then(
